@@ -1,0 +1,1 @@
+"""The dialogue core, neutral message types, storage, app assembly and the CLI."""

@@ -1,0 +1,63 @@
+"""App assembly: settings → store, models, music library → one :class:`DialogueCore`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.components import Components, Composer
+from bot.core import DialogueCore
+from bot.store import Store, StoreError
+from config import Settings
+from ml.emotion import EmotionClassifier
+from ml.emotion import ModelLoadError as EmotionLoadError
+from ml.generate import ModelLoadError as GeneratorLoadError
+from ml.generate import load_generator
+from ml.speech import Speaker
+from music_index import LibraryNotReady, MusicLibrary, ensure_demo_library
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says what is wrong and what to do."""
+
+
+def _load_composer() -> Composer | None:
+    try:
+        from ml.compose import load_composer
+    except ImportError:
+        return None
+    composer: Composer = load_composer()
+    return composer
+
+
+def open_library(settings: Settings) -> MusicLibrary:
+    """The music index in the data directory, building the demo library on first use."""
+    if settings.music.catalog is None:
+        ensure_demo_library(settings.data_dir, settings.music)
+    return MusicLibrary.open(settings.data_dir, settings.music)
+
+
+def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -> DialogueCore:
+    """Load everything (in parallel where it helps) and return the core."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    progress("loading models and the music library…")
+    try:
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="load") as pool:
+            classifier = pool.submit(EmotionClassifier.load, settings.emotion.model_path)
+            generator = pool.submit(load_generator, settings.generator)
+            library = pool.submit(open_library, settings)
+            composer = pool.submit(_load_composer)
+            store = Store(settings.sqlalchemy_url)
+            components = Components(
+                classifier=classifier.result(),
+                generator=generator.result(),
+                library=library.result(),
+                speaker=Speaker(settings.speech, settings.data_dir / "tts_cache"),
+                composer=composer.result(),
+            )
+    except (StoreError, EmotionLoadError, GeneratorLoadError, LibraryNotReady) as exc:
+        raise StartupError(f"happytalk cannot start: {exc}") from None
+    return DialogueCore(settings, store, components)

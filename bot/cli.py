@@ -1,0 +1,192 @@
+"""The ``happytalk`` command line: one tool, subcommands contributed by each package.
+
+Each package with commands has a ``cli`` module exposing ``register(root: click.Group)``; it
+adds its commands to the groups below (``train``, ``eval``, ``index``, ``bench``) or to the
+root. Heavy imports (torch, librosa) happen inside the commands so ``--help`` stays fast.
+This module is the composition root: the one place that knows every adapter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import logging
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.core import DialogueCore
+    from handlers.base import Adapter
+
+_PLUGINS = (
+    "ml.emotion.cli",
+    "ml.generate.cli",
+    "ml.speech.cli",
+    "ml.compose.cli",
+    "music_index.cli",
+    "handlers.cli",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="happytalk")
+def main() -> None:
+    """happytalk: an emotion-aware chat and music companion."""
+
+
+@main.group()
+def train() -> None:
+    """Train a model (emotion, generator, composer)."""
+
+
+@main.group("eval")
+def eval_() -> None:
+    """Evaluate a model on held-out data."""
+
+
+@main.group()
+def index() -> None:
+    """Build and inspect the music index."""
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print tables of medians and ratios."""
+
+
+def group(root: click.Group, name: str) -> click.Group:
+    """The subgroup ``name`` of ``root`` (for plugin ``register`` functions)."""
+    cmd = root.commands[name]
+    assert isinstance(cmd, click.Group)
+    return cmd
+
+
+def settings_or_exit() -> Settings:
+    """Load settings, or print the one-paragraph explanation and exit 2."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+def setup_logging(level: str = "INFO") -> None:
+    """Log to stderr; secrets are never formatted into records (see ``bot.logsafe``)."""
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    for noisy in ("httpx", "numba", "urllib3", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run_adapters(adapters: list[Adapter], core: DialogueCore) -> None:
+    async def main_loop() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        tasks = [asyncio.create_task(a.serve(stop), name=a.name) for a in adapters]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+        finally:
+            await core.close()
+
+    asyncio.run(main_loop())
+
+
+def _core_or_exit(settings: Settings) -> DialogueCore:
+    from bot.app import StartupError, build_core
+
+    try:
+        return build_core(settings, progress=lambda m: click.echo(m, err=True))
+    except StartupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+def _console(settings: Settings, json_mode: bool, core: DialogueCore) -> Adapter:
+    from handlers.console import ConsoleAdapter
+
+    return ConsoleAdapter(core, settings.data_dir / "console", json_mode=json_mode)
+
+
+@main.command()
+@click.option(
+    "--json",
+    "json_mode",
+    is_flag=True,
+    help="One message per input line, one JSON object per answer.",
+)
+def chat(json_mode: bool) -> None:
+    """Chat in the terminal (the console adapter)."""
+    settings = settings_or_exit()
+    setup_logging("WARNING" if json_mode else settings.log_level)
+    core = _core_or_exit(settings)
+    _run_adapters([_console(settings, json_mode, core)], core)
+
+
+@main.command()
+def run() -> None:
+    """Start every adapter whose token is set; with none, the console chat."""
+    from handlers.registry import configured_adapters
+
+    settings = settings_or_exit()
+    setup_logging(settings.log_level)
+    core = _core_or_exit(settings)
+    adapters = configured_adapters(settings, core)
+    if not adapters:
+        click.echo(
+            "No bot token set (HAPPYTALK_TELEGRAM_TOKEN, HAPPYTALK_DISCORD_TOKEN): "
+            "starting the console chat.",
+            err=True,
+        )
+        adapters = [_console(settings, False, core)]
+    _run_adapters(adapters, core)
+
+
+@main.group("config")
+def config_group() -> None:
+    """Inspect the configuration."""
+
+
+@config_group.command("check")
+def config_check() -> None:
+    """Validate the settings and show them (secrets masked)."""
+    settings = settings_or_exit()
+    shown = settings.model_dump(mode="json")
+    for section in ("telegram", "discord", "web"):
+        for key in ("token", "secret", "webhook_secret"):
+            if shown.get(section, {}).get(key) is not None:
+                shown[section][key] = "********"
+    click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    enabled = [
+        name
+        for name, on in (
+            ("telegram", settings.telegram.token),
+            ("discord", settings.discord.token),
+            ("web", settings.web.enabled),
+        )
+        if on
+    ]
+    click.echo(f"configuration OK; adapters: {', '.join(enabled) or 'console only'}", err=True)
+
+
+for _name in _PLUGINS:
+    try:
+        _module = importlib.import_module(_name)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != _name:
+            raise
+        continue
+    _module.register(main)

@@ -1,0 +1,38 @@
+"""The models and the music library the core works with, loaded once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ml.emotion import EmotionClassifier
+from ml.generate import ReplyGenerator
+from ml.speech import Speaker
+from music_index import MusicLibrary
+
+
+class Piece(Protocol):
+    """A composed melody, rendered."""
+
+    ogg: bytes
+    duration_s: float
+    title: str
+    notes_text: str
+    emotion: str
+
+
+class Composer(Protocol):
+    def compose(self, emotion: str) -> Piece: ...
+
+
+@dataclass
+class Components:
+    classifier: EmotionClassifier
+    generator: ReplyGenerator
+    library: MusicLibrary
+    speaker: Speaker | None = None
+    composer: Composer | None = None
+
+    def rebuild_library(self) -> bool:
+        """Pick up a rebuilt index (``happytalk index build`` swaps it in atomically)."""
+        return self.library.reload_if_changed()

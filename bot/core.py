@@ -1,0 +1,464 @@
+"""The dialogue core: every platform's messages and button presses end up here.
+
+Each public coroutine takes a user (and what they asked for) and returns the events to send
+back. Access control, rate limits, commands, settings and history live here once, for every
+adapter. Model and database work runs in bounded worker pools, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.access import AccessPolicy, RateLimiter
+from bot.clips import ClipError, make_clip
+from bot.commands import COMMANDS, Command, help_text, parse_command
+from bot.components import Components
+from bot.store import Store, StoreError, UserSettings
+from bot.types import (
+    LANG_SETTINGS,
+    REPLY_MODES,
+    AudioClip,
+    EmotionEvent,
+    Event,
+    Reply,
+    Tracks,
+    TrackSuggestion,
+    UserMessage,
+    UserRef,
+    VoiceNote,
+)
+from bot.workers import Busy, WorkerPool
+from config import EMOTIONS, Settings
+from ml.generate import ReplyRequest
+from ml.lang import detect_lang
+from ml.speech import SpeechError
+from music_index import Suggestion
+
+log = logging.getLogger(__name__)
+
+BUSY = "I'm talking with a lot of people right now — please try again in a few seconds."
+NOT_OFFERED = "That track isn't one I suggested to you. Tell me how you feel and I'll suggest some."
+
+
+def _err(text: str) -> list[Event]:
+    return [Reply(text, kind="error")]
+
+
+def _info(text: str) -> list[Event]:
+    return [Reply(text, kind="info")]
+
+
+@dataclass(frozen=True, slots=True)
+class _Chosen:
+    track_id: str
+    error: str | None = None
+
+
+class DialogueCore:
+    """Handles messages and actions for every adapter; one instance per process."""
+
+    def __init__(self, settings: Settings, store: Store, components: Components) -> None:
+        self.settings = settings
+        self.store = store
+        self.c = components
+        limits = settings.limits
+        self.models = WorkerPool("model", limits.model_workers, limits.max_pending)
+        self.io = WorkerPool("io", 4, limits.max_pending * 4)
+        self.access = AccessPolicy(settings.access.allowed_ids, settings.access.admin_ids)
+        self.rate = RateLimiter(limits.user_messages_per_minute, 60.0)
+        self._rng = random.Random()
+
+    async def close(self) -> None:
+        self.models.shutdown()
+        self.io.shutdown()
+        self.store.close()
+
+    # ---------------------------------------------------------------- entry points
+    async def handle(self, msg: UserMessage) -> list[Event]:
+        """A text message: a command, or chat (emotion, reply, five tracks, maybe a voice note)."""
+        text = msg.text.strip()
+        limit = self.settings.limits.max_message_chars
+        if not text:
+            return _err("I didn't catch anything — send me a message, or /help to see what I can do.")
+        if len(msg.text) > limit:
+            return _err(
+                f"That message is {len(msg.text):,} characters long; I can read up to {limit:,}. "
+                "Could you send a shorter one?"
+            )
+        cmd = parse_command(text)
+        if cmd is not None:
+            return await self._guarded(msg.user, lambda: self._command(msg, cmd))
+        return await self._guarded(msg.user, lambda: self._chat(msg, text))
+
+    async def pick(self, user: UserRef, track_id: str) -> list[Event]:
+        """Five tracks similar to one the user was offered."""
+        return await self._guarded(user, lambda: self._pick(user, track_id))
+
+    async def feedback(self, user: UserRef, track_id: str, liked: bool) -> list[Event]:
+        """Remember a like or dislike; later recommendations use it."""
+        return await self._guarded(user, lambda: self._feedback(user, track_id, liked))
+
+    async def play(self, user: UserRef, track_id: str) -> list[Event]:
+        """A playable clip of an offered track."""
+        return await self._guarded(user, lambda: self._play(user, track_id))
+
+    async def recommend(self, user: UserRef, emotion: str | None = None) -> list[Event]:
+        """Five tracks for ``emotion`` (default: the user's latest mood)."""
+        return await self._guarded(user, lambda: self._recommend(user, emotion))
+
+    async def set_reply_mode(self, user: UserRef, mode: str) -> list[Event]:
+        return await self._guarded(user, lambda: self._set(user, "voice", mode))
+
+    async def set_lang(self, user: UserRef, lang: str) -> list[Event]:
+        return await self._guarded(user, lambda: self._set(user, "lang", lang))
+
+    async def mood(self, user: UserRef) -> list[Event]:
+        return await self._guarded(user, lambda: self._mood(user))
+
+    async def compose(self, user: UserRef, emotion: str | None = None) -> list[Event]:
+        return await self._guarded(user, lambda: self._compose(user, emotion))
+
+    async def help(self, user: UserRef) -> list[Event]:
+        return await self._guarded(user, self._help_for(user))
+
+    def offered_to(self, user: UserRef, track_id: str) -> bool:
+        """Whether ``track_id`` was offered to ``user`` (synchronous; for adapters' id checks)."""
+        try:
+            return self.store.was_offered(user.key, track_id)
+        except StoreError:
+            return False
+
+    # ---------------------------------------------------------------- plumbing
+    async def _guarded(self, user: UserRef, op: Callable[[], Awaitable[list[Event]]]) -> list[Event]:
+        if not self.access.allowed(user):
+            return _err("Sorry, this bot is private and you're not on its list of users.")
+        if not self.rate.allow(user.key):
+            return _err("You're sending messages faster than I can think — give me a few seconds.")
+        try:
+            return await op()
+        except Busy:
+            return _err(BUSY)
+        except StoreError as exc:
+            return _err(f"Sorry, {exc}.")
+        except Exception:
+            log.exception("unexpected error for %s", user.platform)
+            return _err("Sorry, something went wrong on my side. Please try again.")
+
+    def _help_for(self, user: UserRef) -> Callable[[], Awaitable[list[Event]]]:
+        async def op() -> list[Event]:
+            return _info(help_text(self.access.is_admin(user)))
+
+        return op
+
+    async def _settings(self, user: UserRef) -> UserSettings:
+        try:
+            return await self.io.run(self.store.user_settings, user.key)
+        except StoreError:
+            return UserSettings()
+
+    # ---------------------------------------------------------------- commands
+    async def _command(self, msg: UserMessage, cmd: Command) -> list[Event]:
+        user, args = msg.user, cmd.args
+        arg = args[0] if args else ""
+        match cmd.name:
+            case "start":
+                return _info(
+                    "Hi! I'm happytalk. Tell me how your day is going — I'll answer, "
+                    "notice the mood and suggest five tracks for it.\n\n" + help_text()
+                )
+            case "help":
+                return await self._help_for(user)()
+            case "pick" | "similar":
+                chosen = await self._choose(user, arg, "pick")
+                return _err(chosen.error) if chosen.error else await self._pick(user, chosen.track_id)
+            case "play":
+                chosen = await self._choose(user, arg, "play")
+                return _err(chosen.error) if chosen.error else await self._play(user, chosen.track_id)
+            case "like" | "dislike":
+                chosen = await self._choose(user, arg, cmd.name)
+                if chosen.error:
+                    return _err(chosen.error)
+                return await self._feedback(user, chosen.track_id, cmd.name == "like")
+            case "recommend":
+                return await self._recommend(user, arg or None)
+            case "voice":
+                return await self._set(user, "voice", arg)
+            case "lang":
+                return await self._set(user, "lang", arg)
+            case "mood":
+                return await self._mood(user)
+            case "compose":
+                return await self._compose(user, arg or None)
+            case "reindex":
+                return await self._reindex(user)
+            case _:
+                return _err(f"I don't know /{cmd.name[:40]}. Try /help for the list of commands.")
+
+    async def _choose(self, user: UserRef, arg: str, verb: str) -> _Chosen:
+        """Resolve ``N`` (1-based position in the last suggestions) or a track id."""
+        last = await self.io.run(self.store.last_offer, user.key)
+        if not arg:
+            return _Chosen("", f"Which one? Use /{verb} N with N from 1 to {max(len(last), 1)}.")
+        if arg.isdigit():
+            if not last:
+                return _Chosen("", "I haven't suggested any tracks yet — tell me how you feel first.")
+            n = int(arg)
+            if not 1 <= n <= len(last):
+                return _Chosen(
+                    "", f"There's no suggestion {arg[:6]}; pick 1 to {len(last)} from my last list."
+                )
+            return _Chosen(last[n - 1])
+        return _Chosen(arg[:32])
+
+    async def _set(self, user: UserRef, what: str, value: str) -> list[Event]:
+        value = value.lower()
+        if what == "voice":
+            if value not in REPLY_MODES:
+                current = (await self._settings(user)).reply_mode
+                return _err(f"Use /voice text, /voice voice or /voice both (now: {current}).")
+            await self.io.run(self.store.update_settings, user.key, reply_mode=value)
+            return _info(
+                {
+                    "text": "I'll answer in text.",
+                    "voice": "I'll answer with voice notes.",
+                    "both": "I'll answer in text and with a voice note.",
+                }[value]
+            )
+        if value not in LANG_SETTINGS:
+            current = (await self._settings(user)).lang
+            return _err(f"Use /lang auto, /lang en or /lang ko (now: {current}).")
+        await self.io.run(self.store.update_settings, user.key, lang=value)
+        return _info(
+            {
+                "auto": "I'll answer in the language you write in.",
+                "en": "I'll answer in English.",
+                "ko": "이제 한국어로 대답할게요.",
+            }[value]
+        )
+
+    async def _mood(self, user: UserRef) -> list[Event]:
+        history = await self.io.run(self.store.mood_history, user.key, 20)
+        if not history:
+            return _info("No moods yet — tell me how you feel.")
+        counts: dict[str, int] = {}
+        for entry in history:
+            counts[entry.emotion] = counts.get(entry.emotion, 0) + 1
+        summary = ", ".join(f"{e} ×{n}" for e, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        latest = history[0]
+        recent = " → ".join(e.emotion for e in reversed(history[:8]))
+        return _info(
+            f"Your last {len(history)} moods: {summary}.\nMost recently: {latest.emotion} "
+            f"({latest.confidence:.0%}, {_ago(latest.at)}).\nLately: {recent}"
+        )
+
+    async def _reindex(self, user: UserRef) -> list[Event]:
+        if not self.access.is_admin(user):
+            return _err("/reindex is for admins only.")
+        changed = await self.models.run(self.c.rebuild_library)
+        return _info("Rebuilt the music index." if changed else "The music index is already up to date.")
+
+    # ---------------------------------------------------------------- chat
+    async def _chat(self, msg: UserMessage, text: str) -> list[Event]:
+        user = msg.user
+        prefs = await self._settings(user)
+        result = (await self.models.run(self.c.classifier.classify, [text]))[0]
+        lang = prefs.lang if prefs.lang in ("en", "ko") else (msg.lang_hint or detect_lang(text))
+        lang = lang if lang in ("en", "ko") else "en"
+        try:
+            history = await self.io.run(self.store.recent_turns, user.key, self.settings.limits.history_turns)
+        except StoreError:
+            history = []
+        request = ReplyRequest(text=text, emotion=result.label, lang=lang, history=tuple(history))
+        reply = (await self.models.run(self.c.generator.generate, [request]))[0]
+
+        confident = result.confidence >= self.settings.emotion.neutral_threshold
+        music_emotion = result.label if confident else "neutral"
+        liked, disliked = await self._feedback_ids(user)
+        suggestions = await self.io.run(
+            self.c.library.recommend,
+            music_emotion,
+            5,
+            liked=liked,
+            disliked=disliked,
+            seed=self._rng.randrange(1 << 30),
+        )
+        events: list[Event] = [EmotionEvent(result.label, dict(result.scores))]
+        events += await self._render_reply(reply, lang, prefs.reply_mode)
+        heading = (
+            f"Five tracks for your {music_emotion}:"
+            if confident
+            else "Five easygoing tracks (I'm not sure how you feel):"
+        )
+        events.append(Tracks(heading, self._suggestions(suggestions), kind="mood"))
+        try:
+            await self.io.run(
+                self.store.record_exchange,
+                user.key,
+                text,
+                reply,
+                result.label,
+                result.confidence,
+                [s.track.id for s in suggestions],
+            )
+        except StoreError:
+            events.append(
+                Reply(
+                    "(I couldn't save this conversation just now, so /pick may not find these tracks.)",
+                    kind="error",
+                )
+            )
+        return events
+
+    async def _render_reply(self, reply: str, lang: str, mode: str) -> list[Event]:
+        events: list[Event] = []
+        if mode in ("text", "both"):
+            events.append(Reply(reply))
+        if mode in ("voice", "both"):
+            if self.c.speaker is None:
+                note = None
+                why = "voice replies are not set up"
+            else:
+                try:
+                    spoken = await self.models.run(self.c.speaker.synthesize, reply, lang)
+                    note = VoiceNote(
+                        spoken.ogg, spoken.duration_s, tuple(spoken.waveform), spoken.engine, reply
+                    )
+                    why = spoken.notice
+                except SpeechError as exc:
+                    note, why = None, f"I couldn't speak this one ({exc})"
+            if note is not None:
+                events.append(note)
+            elif mode == "voice":
+                events.append(Reply(reply))
+            if why:
+                events.append(Reply(f"({why})", kind="info"))
+        return events
+
+    # ---------------------------------------------------------------- music
+    async def _feedback_ids(self, user: UserRef) -> tuple[list[str], list[str]]:
+        try:
+            return await self.io.run(self.store.feedback, user.key)
+        except StoreError:
+            return [], []
+
+    def _suggestions(self, items: list[Suggestion]) -> tuple[TrackSuggestion, ...]:
+        return tuple(
+            TrackSuggestion(
+                id=s.track.id,
+                title=s.track.title,
+                artist=s.track.artist,
+                emotion=s.track.emotion,
+                reason=s.reason,
+                has_audio=s.track.path is not None,
+                url=s.track.url,
+            )
+            for s in items
+        )
+
+    async def _pick(self, user: UserRef, track_id: str) -> list[Event]:
+        if not await self.io.run(self.store.was_offered, user.key, track_id):
+            return _err(NOT_OFFERED)
+        track = self.c.library.get(track_id)
+        if track is None:
+            return _err("That track is no longer in the library. Tell me how you feel for new ones.")
+        liked, disliked = await self._feedback_ids(user)
+        similar = await self.io.run(self.c.library.similar, track_id, 5, liked=liked, disliked=disliked)
+        await self.io.run(self.store.record_pick, user.key, track_id, [s.track.id for s in similar])
+        return [
+            Tracks(
+                f"Five tracks like “{track.title}” by {track.artist}:",
+                self._suggestions(similar),
+                kind="similar",
+                source_id=track_id,
+            )
+        ]
+
+    async def _feedback(self, user: UserRef, track_id: str, liked: bool) -> list[Event]:
+        if not await self.io.run(self.store.was_offered, user.key, track_id):
+            return _err(NOT_OFFERED)
+        track = self.c.library.get(track_id)
+        if track is None:
+            return _err("That track is no longer in the library.")
+        await self.io.run(self.store.set_feedback, user.key, track_id, 1 if liked else -1)
+        if liked:
+            return _info(f"👍 Noted — I'll suggest more like “{track.title}”.")
+        return _info(f"👎 Got it — fewer like “{track.title}”.")
+
+    async def _play(self, user: UserRef, track_id: str) -> list[Event]:
+        if not await self.io.run(self.store.was_offered, user.key, track_id):
+            return _err(NOT_OFFERED)
+        track = self.c.library.get(track_id)
+        if track is None or track.path is None:
+            return _err("I don't have audio for that track.")
+        try:
+            clip = await self.io.run(make_clip, track.path, self.settings.music.clip_seconds)
+        except ClipError as exc:
+            return _err(f"I couldn't play “{track.title}”: {exc}.")
+        return [
+            AudioClip(
+                clip.data,
+                f"{track_id}.mp3",
+                "audio/mpeg",
+                track.title,
+                clip.duration_s,
+                performer=track.artist,
+            )
+        ]
+
+    async def _recommend(self, user: UserRef, emotion: str | None) -> list[Event]:
+        if emotion is not None and emotion.lower() not in EMOTIONS:
+            return _err(f"I don't know the mood “{emotion[:30]}”. Try one of: {', '.join(EMOTIONS)}.")
+        if emotion is None:
+            history = await self.io.run(self.store.mood_history, user.key, 1)
+            emotion = history[0].emotion if history else "neutral"
+        emotion = emotion.lower()
+        liked, disliked = await self._feedback_ids(user)
+        suggestions = await self.io.run(
+            self.c.library.recommend,
+            emotion,
+            5,
+            liked=liked,
+            disliked=disliked,
+            seed=self._rng.randrange(1 << 30),
+        )
+        await self.io.run(self.store.record_offer, user.key, [s.track.id for s in suggestions])
+        return [Tracks(f"Five tracks for {emotion}:", self._suggestions(suggestions), kind="mood")]
+
+    async def _compose(self, user: UserRef, emotion: str | None) -> list[Event]:
+        if self.c.composer is None:
+            return _err("Composing isn't available on this server.")
+        if emotion is not None and emotion.lower() not in EMOTIONS:
+            return _err(f"I don't know the mood “{emotion[:30]}”. Try one of: {', '.join(EMOTIONS)}.")
+        if emotion is None:
+            history = await self.io.run(self.store.mood_history, user.key, 1)
+            emotion = history[0].emotion if history else "joy"
+        piece = await self.models.run(self.c.composer.compose, emotion.lower())
+        return [
+            AudioClip(
+                piece.ogg,
+                f"melody-{piece.emotion}.ogg",
+                "audio/ogg",
+                piece.title,
+                piece.duration_s,
+                performer="happytalk",
+                caption=piece.notes_text,
+            ),
+        ]
+
+
+def _ago(at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    seconds = max(0, int((datetime.now(UTC) - at).total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
+
+
+__all__ = ["COMMANDS", "DialogueCore"]

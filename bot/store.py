@@ -1,0 +1,284 @@
+"""Persistence: one :class:`Store` over SQLAlchemy 2 (SQLite by default, PostgreSQL by URL).
+
+Methods are synchronous and short; the core runs them in its I/O executor. Every multi-row
+write is one transaction, so a crash leaves either the whole exchange or none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, event, func, select, text
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.models import Feedback, Mood, Offer, Pick, Turn, User, utcnow
+
+log = logging.getLogger(__name__)
+_MIGRATIONS = Path(__file__).with_name("migrations")
+KEEP_TURNS = 50
+KEEP_OFFER_BATCHES = 20
+
+
+class StoreError(Exception):
+    """The database could not be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserSettings:
+    reply_mode: str = "text"
+    lang: str = "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class MoodEntry:
+    emotion: str
+    confidence: float
+    at: datetime
+
+
+def create_store_engine(url: str, busy_timeout_ms: Callable[[], int] = lambda: 5000) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and its parent folder created."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+
+        def pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms())}")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        event.listen(engine, "connect", pragmas)
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    """Users' settings, the last turns of each conversation, moods, offers, picks, feedback."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.busy_timeout_ms = 5000
+        try:
+            self.engine = create_store_engine(url, lambda: self.busy_timeout_ms)
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            upgrade(self.engine)
+        except (DatabaseError, OperationalError) as exc:
+            raise StoreError(
+                f"cannot open the database {self.engine.url.render_as_string(hide_password=True)}: "
+                f"{exc.orig or exc}. If it is a corrupt SQLite file, move it aside (it is left "
+                "untouched) or set HAPPYTALK_DATABASE_URL to another database."
+            ) from None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def _run(self, what: str, fn: Any) -> Any:
+        try:
+            with self._session() as s, s.begin():
+                return fn(s)
+        except SQLAlchemyError as exc:
+            log.warning("database error while %s: %s", what, type(exc).__name__)
+            raise StoreError(f"the database is unavailable ({what}); try again in a moment") from exc
+
+    # settings
+    def user_settings(self, user_key: str) -> UserSettings:
+        def q(s: Session) -> UserSettings:
+            u = s.get(User, user_key)
+            return UserSettings(u.reply_mode, u.lang) if u else UserSettings()
+
+        result: UserSettings = self._run("reading settings", q)
+        return result
+
+    def update_settings(
+        self, user_key: str, *, reply_mode: str | None = None, lang: str | None = None
+    ) -> UserSettings:
+        def q(s: Session) -> UserSettings:
+            u = s.get(User, user_key)
+            if u is None:
+                u = User(key=user_key, reply_mode="text", lang="auto")
+                s.add(u)
+            if reply_mode is not None:
+                u.reply_mode = reply_mode
+            if lang is not None:
+                u.lang = lang
+            u.updated_at = utcnow()
+            return UserSettings(u.reply_mode, u.lang)
+
+        result: UserSettings = self._run("saving settings", q)
+        return result
+
+    # conversation
+    def recent_turns(self, user_key: str, n: int) -> list[str]:
+        def q(s: Session) -> list[str]:
+            rows = s.scalars(
+                select(Turn.text).where(Turn.user_key == user_key).order_by(Turn.id.desc()).limit(n)
+            ).all()
+            return list(reversed(rows))
+
+        result: list[str] = self._run("reading history", q) if n > 0 else []
+        return result
+
+    def record_exchange(
+        self,
+        user_key: str,
+        user_text: str,
+        bot_text: str,
+        emotion: str,
+        confidence: float,
+        offered: list[str],
+    ) -> int:
+        """Store one exchange atomically (turns, mood, offered tracks); returns the offer batch."""
+
+        def q(s: Session) -> int:
+            s.add_all(
+                [
+                    Turn(user_key=user_key, role="user", text=user_text),
+                    Turn(user_key=user_key, role="bot", text=bot_text),
+                ]
+            )
+            s.add(Mood(user_key=user_key, emotion=emotion, confidence=confidence))
+            batch = self._add_offer(s, user_key, offered)
+            cutoff = s.scalar(
+                select(Turn.id)
+                .where(Turn.user_key == user_key)
+                .order_by(Turn.id.desc())
+                .offset(KEEP_TURNS)
+                .limit(1)
+            )
+            if cutoff is not None:
+                s.execute(delete(Turn).where(Turn.user_key == user_key, Turn.id <= cutoff))
+            return batch
+
+        result: int = self._run("saving the conversation", q)
+        return result
+
+    def mood_history(self, user_key: str, limit: int = 20) -> list[MoodEntry]:
+        def q(s: Session) -> list[MoodEntry]:
+            rows = s.execute(
+                select(Mood.emotion, Mood.confidence, Mood.created_at)
+                .where(Mood.user_key == user_key)
+                .order_by(Mood.id.desc())
+                .limit(limit)
+            ).all()
+            return [MoodEntry(e, c, t) for e, c, t in rows]
+
+        result: list[MoodEntry] = self._run("reading mood history", q)
+        return result
+
+    # offers, picks, feedback
+    @staticmethod
+    def _add_offer(s: Session, user_key: str, track_ids: list[str]) -> int:
+        if not track_ids:
+            return 0
+        last = s.scalar(select(func.max(Offer.batch)).where(Offer.user_key == user_key)) or 0
+        batch = last + 1
+        s.add_all(
+            Offer(user_key=user_key, batch=batch, position=i, track_id=t) for i, t in enumerate(track_ids, 1)
+        )
+        s.execute(delete(Offer).where(Offer.user_key == user_key, Offer.batch <= batch - KEEP_OFFER_BATCHES))
+        return batch
+
+    def record_offer(self, user_key: str, track_ids: list[str]) -> int:
+        result: int = self._run("saving suggestions", lambda s: self._add_offer(s, user_key, track_ids))
+        return result
+
+    def last_offer(self, user_key: str) -> list[str]:
+        def q(s: Session) -> list[str]:
+            last = s.scalar(select(func.max(Offer.batch)).where(Offer.user_key == user_key))
+            if last is None:
+                return []
+            return list(
+                s.scalars(
+                    select(Offer.track_id)
+                    .where(Offer.user_key == user_key, Offer.batch == last)
+                    .order_by(Offer.position)
+                ).all()
+            )
+
+        result: list[str] = self._run("reading suggestions", q)
+        return result
+
+    def was_offered(self, user_key: str, track_id: str) -> bool:
+        def q(s: Session) -> bool:
+            return (
+                s.scalar(
+                    select(Offer.id).where(Offer.user_key == user_key, Offer.track_id == track_id).limit(1)
+                )
+                is not None
+            )
+
+        result: bool = self._run("checking suggestions", q)
+        return result
+
+    def record_pick(self, user_key: str, track_id: str, offered: list[str]) -> int:
+        """Store a pick and the similar tracks offered in answer, atomically."""
+
+        def q(s: Session) -> int:
+            s.add(Pick(user_key=user_key, track_id=track_id))
+            return self._add_offer(s, user_key, offered)
+
+        result: int = self._run("saving your pick", q)
+        return result
+
+    def set_feedback(self, user_key: str, track_id: str, value: int) -> None:
+        def q(s: Session) -> None:
+            row = s.get(Feedback, (user_key, track_id))
+            if row is None:
+                s.add(Feedback(user_key=user_key, track_id=track_id, value=value))
+            else:
+                row.value = value
+                row.updated_at = utcnow()
+
+        self._run("saving feedback", q)
+
+    def feedback(self, user_key: str) -> tuple[list[str], list[str]]:
+        """``(liked, disliked)`` track ids, newest first."""
+
+        def q(s: Session) -> tuple[list[str], list[str]]:
+            rows = s.execute(
+                select(Feedback.track_id, Feedback.value)
+                .where(Feedback.user_key == user_key)
+                .order_by(Feedback.updated_at.desc())
+            ).all()
+            return [t for t, v in rows if v > 0], [t for t, v in rows if v < 0]
+
+        result: tuple[list[str], list[str]] = self._run("reading feedback", q)
+        return result
+
+    def recent_picks(self, user_key: str, limit: int = 10) -> list[str]:
+        def q(s: Session) -> list[str]:
+            return list(
+                s.scalars(
+                    select(Pick.track_id)
+                    .where(Pick.user_key == user_key)
+                    .order_by(Pick.id.desc())
+                    .limit(limit)
+                ).all()
+            )
+
+        result: list[str] = self._run("reading picks", q)
+        return result

@@ -1,0 +1,229 @@
+"""happytalk settings: environment (``HAPPYTALK_*``), ``.env`` and an optional TOML file.
+
+Nested sections map to environment variables with one underscore after the section name,
+e.g. ``[generator] top_k`` is ``HAPPYTALK_GENERATOR_TOP_K`` and ``[telegram] token`` is
+``HAPPYTALK_TELEGRAM_TOKEN``. Precedence: init arguments > environment > ``.env`` > TOML.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+Emotion = Literal["anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral"]
+EMOTIONS: tuple[Emotion, ...] = (
+    "anger",
+    "disgust",
+    "fear",
+    "joy",
+    "sadness",
+    "surprise",
+    "neutral",
+)
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/happytalk`` (``~/.local/share/happytalk``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "happytalk"
+
+
+class EmotionSettings(BaseModel):
+    """Emotion classifier."""
+
+    model_path: Path | None = Field(
+        None, description="Directory of a trained classifier; default: shipped weights."
+    )
+    neutral_threshold: float = Field(
+        0.4,
+        ge=0.0,
+        le=1.0,
+        description="Below this top-label probability music treats the message as neutral.",
+    )
+
+
+class GeneratorSettings(BaseModel):
+    """Reply generator and its sampling."""
+
+    backend: Literal["transformer", "char_lstm"] = "transformer"
+    model_path: Path | None = Field(
+        None, description="Local Hugging Face causal LM directory, or a char-LSTM checkpoint."
+    )
+    temperature: float = Field(0.8, gt=0.0, le=5.0)
+    top_k: int = Field(50, ge=0)
+    top_p: float = Field(0.92, gt=0.0, le=1.0)
+    repetition_penalty: float = Field(1.3, ge=1.0, le=5.0)
+    no_repeat_ngram_size: int = Field(3, ge=0)
+    max_new_tokens: int = Field(40, ge=1, le=256)
+    num_candidates: int = Field(4, ge=1, le=16)
+
+
+class SpeechSettings(BaseModel):
+    """Spoken replies."""
+
+    engine: Literal["gtts", "espeak"] = Field(
+        "gtts", description="Primary engine; the other is the fallback."
+    )
+    gtts_timeout_s: float = Field(5.0, gt=0)
+    gtts_min_interval_s: float = Field(0.5, ge=0, description="Minimum gap between gTTS requests (throttle).")
+    gtts_tld: str = "com"
+    gtts_cooldown_s: float = Field(
+        30.0, ge=0, description="After a gTTS failure, use the fallback for this long (or Retry-After)."
+    )
+    cache_mb: int = Field(64, ge=0, description="Disk cache cap for synthesised notes; 0 disables it.")
+    max_chars: int = Field(
+        600, ge=1, description="Longer replies are cut at a sentence boundary before speaking."
+    )
+
+
+class MusicSettings(BaseModel):
+    """Music library and index."""
+
+    catalog: Path | None = Field(None, description="Catalog CSV/JSONL; default: the demo library.")
+    clip_seconds: float = Field(30.0, gt=0, le=600)
+    n_trees: int = Field(20, ge=1)
+    search_k: int = Field(-1, ge=-1, description="-1 means Annoy's default (n_trees * k).")
+    workers: int = Field(2, ge=1)
+
+
+class TelegramSettings(BaseModel):
+    """Telegram adapter."""
+
+    token: SecretStr | None = None
+    base_url: str | None = Field(None, description="Bot API base URL, e.g. a self-hosted server.")
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL; set to use webhook mode instead of polling."
+    )
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
+    concurrent_updates: int = Field(16, ge=1)
+
+
+class DiscordSettings(BaseModel):
+    """Discord adapter."""
+
+    token: SecretStr | None = None
+    dev_guild_id: int | None = Field(None, description="Sync commands to this guild on start (development).")
+    sharded: bool = False
+    allowed_guild_ids: list[int] = Field(default_factory=list)
+
+
+class WebSettings(BaseModel):
+    """Web chat adapter."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8080
+    secret: SecretStr | None = None
+
+
+class AccessSettings(BaseModel):
+    """Who may talk to the bot and who may run admin commands (``platform:id`` or bare ids)."""
+
+    allowed_ids: list[str] = Field(default_factory=list, description="Empty means everyone.")
+    admin_ids: list[str] = Field(default_factory=list)
+
+
+class LimitSettings(BaseModel):
+    """Input and load limits."""
+
+    max_message_chars: int = Field(4096, ge=1)
+    user_messages_per_minute: int = Field(20, ge=1)
+    model_workers: int = Field(2, ge=1, le=32, description="Threads running model work.")
+    max_pending: int = Field(256, ge=1, description="Queued model jobs before the bot answers 'busy'.")
+    history_turns: int = Field(6, ge=0, le=50)
+
+
+class Settings(BaseSettings):
+    """All happytalk settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HAPPYTALK_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        toml_file=os.environ.get("HAPPYTALK_CONFIG_FILE", "happytalk.toml"),
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite in the data directory."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    emotion: EmotionSettings = EmotionSettings()
+    generator: GeneratorSettings = GeneratorSettings()
+    speech: SpeechSettings = SpeechSettings()
+    music: MusicSettings = MusicSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    discord: DiscordSettings = DiscordSettings()
+    web: WebSettings = WebSettings()
+    access: AccessSettings = AccessSettings()
+    limits: LimitSettings = LimitSettings()
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls),
+        )
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, defaulting to ``sqlite:///<data_dir>/happytalk.sqlite3``."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'happytalk.sqlite3'}"
+
+
+class SettingsError(Exception):
+    """Invalid configuration, with a message meant for a person."""
+
+
+def _env_name(loc: tuple[str | int, ...]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    return "HAPPYTALK_" + "_".join(parts).upper()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings, turning validation errors into one readable :class:`SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            dotted = ".".join(str(p) for p in loc)
+            # never echo the offending value: it may be a secret
+            lines.append(f"  {dotted} (env {_env_name(loc)}): {err['msg']}")
+        raise SettingsError(
+            "happytalk cannot start: invalid configuration.\n"
+            + "\n".join(lines)
+            + "\nFix these in the environment, .env or happytalk.toml (see .env.example)."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"happytalk cannot start: could not read configuration: {exc}") from None

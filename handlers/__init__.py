@@ -1,0 +1,1 @@
+"""Thin platform adapters over the dialogue core."""

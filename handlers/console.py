@@ -1,0 +1,146 @@
+"""The console adapter: chat in a terminal, or one JSON object per input line with ``--json``."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.core import DialogueCore
+from bot.types import AudioClip, EmotionEvent, Event, Reply, Tracks, UserMessage, VoiceNote
+
+
+@dataclass
+class Rendered:
+    """The events answering one input line, as the console shows them."""
+
+    replies: list[Reply] = field(default_factory=list)
+    emotion: EmotionEvent | None = None
+    tracks: Tracks | None = None
+    voice: Path | None = None
+    audio: Path | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        reply = "\n".join(r.text for r in self.replies if r.kind != "error")
+        errors = "\n".join(r.text for r in self.replies if r.kind == "error")
+        return {
+            "reply": reply or (self.tracks.heading if self.tracks else ""),
+            "emotion": None
+            if self.emotion is None
+            else {"label": self.emotion.label, "scores": dict(self.emotion.scores)},
+            "tracks": []
+            if self.tracks is None
+            else [
+                {"id": t.id, "title": t.title, "artist": t.artist, "reason": t.reason}
+                for t in self.tracks.tracks
+            ],
+            "voice": str(self.voice) if self.voice else None,
+            "audio": str(self.audio) if self.audio else None,
+            "error": errors or None,
+        }
+
+
+class ConsoleAdapter:
+    """Reads lines from ``stdin``; writes replies (or JSON lines) to ``stdout``."""
+
+    name = "console"
+
+    def __init__(
+        self,
+        core: DialogueCore,
+        out_dir: Path,
+        *,
+        json_mode: bool = False,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        user_id: str | None = None,
+    ) -> None:
+        self.core = core
+        self.out_dir = out_dir
+        self.json_mode = json_mode
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.user_id = user_id or getpass.getuser()
+        self._count = 0
+        self._interactive = not json_mode and self.stdin.isatty()
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        if self._interactive:
+            self._print("happytalk — type a message, /help for commands, Ctrl-D to quit.")
+        while not stop.is_set():
+            line = await asyncio.to_thread(self._read_line)
+            if line is None:
+                break
+            if not line.strip() and self.json_mode:
+                continue
+            self._count += 1
+            msg = UserMessage(
+                "console", self.user_id, "console", line.rstrip("\n"), message_id=str(self._count)
+            )
+            rendered = self.render(await self.core.handle(msg))
+            if self.json_mode:
+                self._print(json.dumps(rendered.as_json(), ensure_ascii=False))
+            else:
+                self._print_human(rendered)
+
+    def _read_line(self) -> str | None:
+        if self._interactive:
+            try:
+                return input("you> ")
+            except EOFError:
+                return None
+        line = self.stdin.readline()
+        return line if line else None
+
+    def render(self, events: list[Event]) -> Rendered:
+        out = Rendered()
+        for event in events:
+            match event:
+                case Reply():
+                    out.replies.append(event)
+                case EmotionEvent():
+                    out.emotion = event
+                case Tracks():
+                    out.tracks = event
+                case VoiceNote():
+                    out.voice = self._save(event.ogg, "voice", ".ogg")
+                case AudioClip():
+                    out.audio = self._save(event.data, "audio", Path(event.filename).suffix or ".bin")
+                    if event.caption:
+                        out.replies.append(Reply(event.caption, kind="info"))
+                case _:
+                    out.replies.append(Reply(event.as_text(), kind="info"))
+        return out
+
+    def _save(self, data: bytes, prefix: str, suffix: str) -> Path:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        path = self.out_dir / f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}-{self._count}{suffix}"
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        return path.resolve()
+
+    def _print_human(self, r: Rendered) -> None:
+        if r.emotion is not None:
+            top = sorted(r.emotion.scores.items(), key=lambda kv: -kv[1])[:3]
+            self._print("  [" + ", ".join(f"{k} {v:.0%}" for k, v in top) + "]")
+        for reply in r.replies:
+            prefix = "bot> " if reply.kind == "reply" else ("! " if reply.kind == "error" else "")
+            self._print(prefix + reply.text)
+        if r.voice is not None:
+            self._print(f"🔊 voice note: {r.voice}")
+        if r.audio is not None:
+            self._print(f"🎵 audio: {r.audio}")
+        if r.tracks is not None:
+            self._print(r.tracks.as_text())
+            if r.tracks.tracks:
+                self._print("  (/pick N for similar tracks, /like N, /dislike N, /play N)")
+
+    def _print(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()

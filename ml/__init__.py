@@ -1,0 +1,1 @@
+"""Models: emotion, reply generation, speech and composition."""

@@ -1,0 +1,1 @@
+"""The music library: catalog, librosa features, Annoy index, recommendations, demo library."""

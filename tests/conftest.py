@@ -1,0 +1,122 @@
+"""Shared fixtures: a real core over the shipped small models and the demo library.
+
+Network guard: any socket connection to a non-loopback address fails the test run.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from config import Settings
+
+if TYPE_CHECKING:
+    from bot.core import DialogueCore
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _check_address(address: Any) -> None:
+    if isinstance(address, (str, bytes)):  # unix socket path
+        return
+    host = address[0]
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if host in ("localhost",):
+            return
+        raise OSError(f"tests may not reach the network (connect to {host!r})") from None
+    if not ip.is_loopback:
+        raise OSError(f"tests may not reach the network (connect to {host})")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    _check_address(address)
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    _check_address(address)
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the demo library and its index, built once per run."""
+    return tmp_path_factory.mktemp("happytalk-data")
+
+
+def make_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:
+    """Settings for tests: offline speech first, a private SQLite file, no files read from cwd."""
+    base: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": f"sqlite:///{db_dir / 'test.sqlite3'}",
+        "speech": {"engine": "espeak"},
+        "limits": {"user_messages_per_minute": 1000},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return Settings(_env_file=None, **base)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def _shared_core(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DialogueCore]:
+    """One fully loaded core (models, demo index) whose components the per-test cores reuse."""
+    from bot.app import build_core
+
+    settings = make_settings(shared_data_dir, tmp_path_factory.mktemp("db"))
+    core = build_core(settings, progress=lambda _m: None)
+    yield core
+    core.store.close()
+
+
+@pytest.fixture
+def settings(shared_data_dir: Path, tmp_path: Path) -> Settings:
+    return make_settings(shared_data_dir, tmp_path)
+
+
+@pytest.fixture
+async def core(_shared_core: DialogueCore, settings: Settings) -> AsyncIterator[DialogueCore]:
+    """A real core with a fresh database; models and the index are shared across tests."""
+    from bot.core import DialogueCore
+    from bot.store import Store
+
+    fresh = DialogueCore(settings, Store(settings.sqlalchemy_url), _shared_core.c)
+    yield fresh
+    fresh.models.shutdown()
+    fresh.io.shutdown()
+    fresh.store.close()
+
+
+@pytest.fixture
+def make_core(_shared_core: DialogueCore, tmp_path: Path, shared_data_dir: Path) -> Any:
+    """Build a core with setting overrides (e.g. access lists) over the shared components."""
+    from bot.core import DialogueCore
+    from bot.store import Store
+
+    made: list[DialogueCore] = []
+
+    def factory(**overrides: Any) -> DialogueCore:
+        s = make_settings(shared_data_dir, tmp_path, **overrides)
+        c = DialogueCore(s, Store(s.sqlalchemy_url), _shared_core.c)
+        made.append(c)
+        return c
+
+    yield factory
+    for c in made:
+        c.models.shutdown()
+        c.io.shutdown()
+        c.store.close()
