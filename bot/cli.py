@@ -76,13 +76,29 @@ def settings_or_exit() -> Settings:
         sys.exit(2)
 
 
-def setup_logging(level: str = "INFO") -> None:
-    """Log to stderr; secrets are never formatted into records (see ``bot.logsafe``)."""
+def setup_logging(settings: Settings, level: str | None = None) -> None:
+    """Log to stderr with every configured secret masked (see ``bot.logsafe``)."""
+    from bot import logsafe
+
     logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=level or settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
     )
     for noisy in ("httpx", "numba", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logsafe.install(secret_values(settings))
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """The plain values of every secret setting (tokens, webhook and cookie secrets)."""
+    found = [
+        settings.telegram.token,
+        settings.telegram.webhook_secret,
+        settings.discord.token,
+        settings.web.secret,
+    ]
+    return [s.get_secret_value() for s in found if s is not None]
 
 
 def _run_adapters(adapters: list[Adapter], core: DialogueCore) -> None:
@@ -131,7 +147,7 @@ def _console(settings: Settings, json_mode: bool, core: DialogueCore) -> Adapter
 def chat(json_mode: bool) -> None:
     """Chat in the terminal (the console adapter)."""
     settings = settings_or_exit()
-    setup_logging("WARNING" if json_mode else settings.log_level)
+    setup_logging(settings, "WARNING" if json_mode else None)
     core = _core_or_exit(settings)
     _run_adapters([_console(settings, json_mode, core)], core)
 
@@ -142,7 +158,7 @@ def run() -> None:
     from handlers.registry import configured_adapters
 
     settings = settings_or_exit()
-    setup_logging(settings.log_level)
+    setup_logging(settings)
     core = _core_or_exit(settings)
     adapters = configured_adapters(settings, core)
     if not adapters:
@@ -153,6 +169,46 @@ def run() -> None:
         )
         adapters = [_console(settings, False, core)]
     _run_adapters(adapters, core)
+
+
+@bench.command("load")
+@click.option("--users", "users_list", default="1,10,100,500", help="Comma-separated user counts.")
+@click.option("--messages", default=10, show_default=True, help="Messages per user.")
+@click.option("--json", "json_mode", is_flag=True, help="One JSON object per user count.")
+def bench_load(users_list: str, messages: int, json_mode: bool) -> None:
+    """Concurrent simulated users against the real core: throughput, latency, errors, RSS."""
+    from bot.loadtest import TABLE_HEADER, format_row, run_load
+
+    try:
+        counts = [int(u) for u in users_list.split(",") if u.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            "use comma-separated whole numbers, e.g. 1,10,100", param_hint="--users"
+        ) from None
+    if not counts or min(counts) < 1 or messages < 1:
+        raise click.BadParameter("users and messages must be at least 1")
+    base = settings_or_exit()
+    setup_logging(base, "WARNING")
+    # a benchmark measures the core, not the per-user limit, and writes to its own database
+    settings = base.model_copy(
+        update={
+            "limits": base.limits.model_copy(update={"user_messages_per_minute": 10**9}),
+            "database_url": f"sqlite:///{base.data_dir / 'bench-load.sqlite3'}",
+        }
+    )
+    core = _core_or_exit(settings)
+
+    async def go() -> None:
+        try:
+            if not json_mode:
+                click.echo(TABLE_HEADER)
+            for n in counts:
+                row = await run_load(core, n, messages)
+                click.echo(json.dumps(row) if json_mode else format_row(row))
+        finally:
+            await core.close()
+
+    asyncio.run(go())
 
 
 @main.group("config")

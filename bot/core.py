@@ -7,16 +7,20 @@ adapter. Model and database work runs in bounded worker pools, never on the even
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from bot.access import AccessPolicy, RateLimiter
+from bot.batching import MicroBatcher
 from bot.clips import ClipError, make_clip
 from bot.commands import COMMANDS, Command, help_text, parse_command
 from bot.components import Components
+from bot.metrics import StageMetrics
 from bot.store import Store, StoreError, UserSettings
 from bot.types import (
     LANG_SETTINGS,
@@ -39,6 +43,7 @@ from ml.speech import SpeechError
 from music_index import Suggestion
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BUSY = "I'm talking with a lot of people right now — please try again in a few seconds."
 NOT_OFFERED = "That track isn't one I suggested to you. Tell me how you feel and I'll suggest some."
@@ -69,7 +74,14 @@ class DialogueCore:
         self.models = WorkerPool("model", limits.model_workers, limits.max_pending)
         self.io = WorkerPool("io", 4, limits.max_pending * 4)
         self.access = AccessPolicy(settings.access.allowed_ids, settings.access.admin_ids)
+        self.metrics = StageMetrics()
         self.rate = RateLimiter(limits.user_messages_per_minute, 60.0)
+        self.classify = MicroBatcher(
+            components.classifier.classify, self.models, max_batch=64, max_queued=limits.max_pending
+        )
+        self.generate = MicroBatcher(
+            components.generator.generate, self.models, max_batch=16, max_queued=limits.max_pending
+        )
         self._rng = random.Random()
 
     async def close(self) -> None:
@@ -92,7 +104,8 @@ class DialogueCore:
         cmd = parse_command(text)
         if cmd is not None:
             return await self._guarded(msg.user, lambda: self._command(msg, cmd))
-        return await self._guarded(msg.user, lambda: self._chat(msg, text))
+        with self.metrics.stage("total"):
+            return await self._guarded(msg.user, lambda: self._chat(msg, text))
 
     async def pick(self, user: UserRef, track_id: str) -> list[Event]:
         """Five tracks similar to one the user was offered."""
@@ -265,7 +278,7 @@ class DialogueCore:
     async def _chat(self, msg: UserMessage, text: str) -> list[Event]:
         user = msg.user
         prefs = await self._settings(user)
-        result = (await self.models.run(self.c.classifier.classify, [text]))[0]
+        result = await self._timed("emotion", self.classify.submit(text))
         lang = prefs.lang if prefs.lang in ("en", "ko") else (msg.lang_hint or detect_lang(text))
         lang = lang if lang in ("en", "ko") else "en"
         try:
@@ -273,18 +286,11 @@ class DialogueCore:
         except StoreError:
             history = []
         request = ReplyRequest(text=text, emotion=result.label, lang=lang, history=tuple(history))
-        reply = (await self.models.run(self.c.generator.generate, [request]))[0]
-
         confident = result.confidence >= self.settings.emotion.neutral_threshold
         music_emotion = result.label if confident else "neutral"
-        liked, disliked = await self._feedback_ids(user)
-        suggestions = await self.io.run(
-            self.c.library.recommend,
-            music_emotion,
-            5,
-            liked=liked,
-            disliked=disliked,
-            seed=self._rng.randrange(1 << 30),
+        reply, suggestions = await asyncio.gather(
+            self._timed("reply", self.generate.submit(request)),
+            self._timed("recommend", self._recommend_for(user, music_emotion)),
         )
         events: list[Event] = [EmotionEvent(result.label, dict(result.scores))]
         events += await self._render_reply(reply, lang, prefs.reply_mode)
@@ -318,12 +324,15 @@ class DialogueCore:
         if mode in ("text", "both"):
             events.append(Reply(reply))
         if mode in ("voice", "both"):
+            note: VoiceNote | None = None
+            why: str | None = None
             if self.c.speaker is None:
-                note = None
                 why = "voice replies are not set up"
             else:
                 try:
-                    spoken = await self.models.run(self.c.speaker.synthesize, reply, lang)
+                    spoken = await self._timed(
+                        "voice", self.models.run(self.c.speaker.synthesize, reply, lang)
+                    )
                     note = VoiceNote(
                         spoken.ogg, spoken.duration_s, tuple(spoken.waveform), spoken.engine, reply
                     )
@@ -339,6 +348,21 @@ class DialogueCore:
         return events
 
     # ---------------------------------------------------------------- music
+    async def _timed(self, stage: str, work: Awaitable[T]) -> T:
+        with self.metrics.stage(stage):
+            return await work
+
+    async def _recommend_for(self, user: UserRef, emotion: str) -> list[Suggestion]:
+        liked, disliked = await self._feedback_ids(user)
+        return await self.io.run(
+            self.c.library.recommend,
+            emotion,
+            5,
+            liked=liked,
+            disliked=disliked,
+            seed=self._rng.randrange(1 << 30),
+        )
+
     async def _feedback_ids(self, user: UserRef) -> tuple[list[str], list[str]]:
         try:
             return await self.io.run(self.store.feedback, user.key)
@@ -409,33 +433,29 @@ class DialogueCore:
             )
         ]
 
-    async def _recommend(self, user: UserRef, emotion: str | None) -> list[Event]:
-        if emotion is not None and emotion.lower() not in EMOTIONS:
-            return _err(f"I don't know the mood “{emotion[:30]}”. Try one of: {', '.join(EMOTIONS)}.")
+    async def _mood_or_latest(self, user: UserRef, emotion: str | None, default: str) -> str | None:
+        """``emotion`` lower-cased if known, the user's latest mood if ``None``; ``None`` if unknown."""
         if emotion is None:
             history = await self.io.run(self.store.mood_history, user.key, 1)
-            emotion = history[0].emotion if history else "neutral"
-        emotion = emotion.lower()
-        liked, disliked = await self._feedback_ids(user)
-        suggestions = await self.io.run(
-            self.c.library.recommend,
-            emotion,
-            5,
-            liked=liked,
-            disliked=disliked,
-            seed=self._rng.randrange(1 << 30),
-        )
+            return history[0].emotion if history else default
+        return emotion.lower() if emotion.lower() in EMOTIONS else None
+
+    async def _recommend(self, user: UserRef, emotion: str | None) -> list[Event]:
+        chosen = await self._mood_or_latest(user, emotion, "neutral")
+        if chosen is None:
+            return _err(_unknown_mood(emotion))
+        emotion = chosen
+        suggestions = await self._recommend_for(user, emotion)
         await self.io.run(self.store.record_offer, user.key, [s.track.id for s in suggestions])
         return [Tracks(f"Five tracks for {emotion}:", self._suggestions(suggestions), kind="mood")]
 
     async def _compose(self, user: UserRef, emotion: str | None) -> list[Event]:
         if self.c.composer is None:
             return _err("Composing isn't available on this server.")
-        if emotion is not None and emotion.lower() not in EMOTIONS:
-            return _err(f"I don't know the mood “{emotion[:30]}”. Try one of: {', '.join(EMOTIONS)}.")
-        if emotion is None:
-            history = await self.io.run(self.store.mood_history, user.key, 1)
-            emotion = history[0].emotion if history else "joy"
+        chosen = await self._mood_or_latest(user, emotion, "joy")
+        if chosen is None:
+            return _err(_unknown_mood(emotion))
+        emotion = chosen
         piece = await self.models.run(self.c.composer.compose, emotion.lower())
         return [
             AudioClip(
@@ -448,6 +468,10 @@ class DialogueCore:
                 caption=piece.notes_text,
             ),
         ]
+
+
+def _unknown_mood(emotion: str | None) -> str:
+    return f"I don't know the mood “{(emotion or '')[:30]}”. Try one of: {', '.join(EMOTIONS)}."
 
 
 def _ago(at: datetime) -> str:

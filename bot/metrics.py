@@ -1,0 +1,38 @@
+"""Per-stage latency samples (emotion, reply, recommend, voice, total) for benchmarks."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+
+class StageMetrics:
+    """Keeps the last ``keep`` durations (ms) of each stage."""
+
+    def __init__(self, keep: int = 100_000) -> None:
+        self._samples: dict[str, deque[float]] = defaultdict(lambda: deque(maxlen=keep))
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._samples[name].append((time.perf_counter() - start) * 1000.0)
+
+    def percentiles(self, name: str, qs: tuple[float, ...] = (50, 95, 99)) -> dict[str, float]:
+        data = self._samples.get(name)
+        if not data:
+            return {}
+        values = np.percentile(np.fromiter(data, dtype=float), qs)
+        return {f"p{int(q)}_ms": round(float(v), 2) for q, v in zip(qs, values, strict=True)}
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        return {name: {"n": len(d), **self.percentiles(name)} for name, d in self._samples.items() if d}
+
+    def reset(self) -> None:
+        self._samples.clear()
