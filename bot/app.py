@@ -6,10 +6,12 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.components import Components, Composer
+from bot.components import Components
 from bot.core import DialogueCore
 from bot.store import Store, StoreError
 from config import Settings
+from ml.compose import ModelLoadError as ComposerLoadError
+from ml.compose import load_composer
 from ml.emotion import EmotionClassifier
 from ml.emotion import ModelLoadError as EmotionLoadError
 from ml.generate import ModelLoadError as GeneratorLoadError
@@ -22,15 +24,6 @@ log = logging.getLogger(__name__)
 
 class StartupError(Exception):
     """The bot cannot start; the message says what is wrong and what to do."""
-
-
-def _load_composer() -> Composer | None:
-    try:
-        from ml.compose import load_composer
-    except ImportError:
-        return None
-    composer: Composer = load_composer()
-    return composer
 
 
 def open_library(settings: Settings) -> MusicLibrary:
@@ -49,7 +42,7 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
             classifier = pool.submit(EmotionClassifier.load, settings.emotion.model_path)
             generator = pool.submit(load_generator, settings.generator)
             library = pool.submit(open_library, settings)
-            composer = pool.submit(_load_composer)
+            composer = pool.submit(load_composer)
             store = Store(settings.sqlalchemy_url)
             components = Components(
                 classifier=classifier.result(),
@@ -58,6 +51,6 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
                 speaker=Speaker(settings.speech, settings.data_dir / "tts_cache"),
                 composer=composer.result(),
             )
-    except (StoreError, EmotionLoadError, GeneratorLoadError, LibraryNotReady) as exc:
+    except (StoreError, EmotionLoadError, GeneratorLoadError, ComposerLoadError, LibraryNotReady) as exc:
         raise StartupError(f"happytalk cannot start: {exc}") from None
     return DialogueCore(settings, store, components)

@@ -31,6 +31,7 @@ _PLUGINS = (
     "ml.compose.cli",
     "music_index.cli",
     "handlers.cli",
+    "handlers.web.cli",
 )
 
 

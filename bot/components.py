@@ -14,11 +14,16 @@ from music_index import MusicLibrary
 class Piece(Protocol):
     """A composed melody, rendered."""
 
-    ogg: bytes
-    duration_s: float
-    title: str
-    notes_text: str
-    emotion: str
+    @property
+    def ogg(self) -> bytes: ...
+    @property
+    def duration_s(self) -> float: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def notes_text(self) -> str: ...
+    @property
+    def emotion(self) -> str: ...
 
 
 class Composer(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,7 +93,7 @@ class DialogueCore:
     # ---------------------------------------------------------------- entry points
     async def handle(self, msg: UserMessage) -> list[Event]:
         """A text message: a command, or chat (emotion, reply, five tracks, maybe a voice note)."""
-        text = msg.text.strip()
+        text = clean_text(msg.text).strip()
         limit = self.settings.limits.max_message_chars
         if not text:
             return _err("I didn't catch anything — send me a message, or /help to see what I can do.")
@@ -137,6 +138,10 @@ class DialogueCore:
 
     async def help(self, user: UserRef) -> list[Event]:
         return await self._guarded(user, self._help_for(user))
+
+    async def preferences(self, user: UserRef) -> UserSettings:
+        """The user's reply mode and language (defaults when unknown); for adapters' toggles."""
+        return await self._settings(user)
 
     def offered_to(self, user: UserRef, track_id: str) -> bool:
         """Whether ``track_id`` was offered to ``user`` (synchronous; for adapters' id checks)."""
@@ -468,6 +473,14 @@ class DialogueCore:
                 caption=piece.notes_text,
             ),
         ]
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Replace what no database can store (NUL, lone surrogates) with U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def _unknown_mood(emotion: str | None) -> str:

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -91,7 +91,12 @@ class MusicSettings(BaseModel):
     catalog: Path | None = Field(None, description="Catalog CSV/JSONL; default: the demo library.")
     clip_seconds: float = Field(30.0, gt=0, le=600)
     n_trees: int = Field(20, ge=1)
-    search_k: int = Field(-1, ge=-1, description="-1 means Annoy's default (n_trees * k).")
+    search_k: int = Field(
+        0,
+        ge=-1,
+        description="Nodes inspected per query; 0 scales with the library size "
+        "(music_index/BENCHMARKS.md), -1 means Annoy's default (n_trees * k).",
+    )
     workers: int = Field(2, ge=1)
 
 
@@ -116,15 +121,27 @@ class DiscordSettings(BaseModel):
     dev_guild_id: int | None = Field(None, description="Sync commands to this guild on start (development).")
     sharded: bool = False
     allowed_guild_ids: list[int] = Field(default_factory=list)
+    buttons_ttl_hours: float = Field(
+        24.0, gt=0, description="Track buttons older than this answer 'expired' and are removed."
+    )
 
 
 class WebSettings(BaseModel):
-    """Web chat adapter."""
+    """Web chat adapter; setting a port (without ``enabled``) turns it on."""
 
     enabled: bool = False
     host: str = "127.0.0.1"
-    port: int = 8080
-    secret: SecretStr | None = None
+    port: int = Field(8080, ge=0, le=65535, description="0 picks a free port.")
+    secret: SecretStr | None = Field(
+        None, description="Signs session cookies; unset, sessions end when the server restarts."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _port_enables(cls, data: object) -> object:
+        if isinstance(data, dict) and "port" in data and "enabled" not in data:
+            return {**data, "enabled": True}
+        return data
 
 
 class AccessSettings(BaseModel):

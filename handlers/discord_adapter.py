@@ -1,0 +1,61 @@
+"""The Discord adapter: slash commands and track buttons over the shared dialogue core."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.core import DialogueCore
+from config import Settings
+from handlers.discord_parts.buttons import TrackButton
+from handlers.discord_parts.client import HappyClient, ShardedHappyClient
+from handlers.discord_parts.commands import build_tree
+from handlers.discord_parts.sync import sync_commands
+
+log = logging.getLogger(__name__)
+
+
+def make_client(core: DialogueCore, settings: Settings) -> HappyClient:
+    """A client (auto-sharded when ``settings.discord.sharded``) with its commands and buttons."""
+    cls = ShardedHappyClient if settings.discord.sharded else HappyClient
+    client = cls(core, settings)
+    client.tree = build_tree(client)
+    client.add_dynamic_items(TrackButton)
+    return client
+
+
+class DiscordAdapter:
+    """Logs in, syncs to the development guild if one is set, and serves until ``stop``."""
+
+    name = "discord"
+
+    def __init__(self, core: DialogueCore, settings: Settings) -> None:
+        if settings.discord.token is None:
+            raise ValueError("the Discord adapter needs HAPPYTALK_DISCORD_TOKEN")
+        self.core = core
+        self.settings = settings
+        self.client = make_client(core, settings)
+
+    def __repr__(self) -> str:
+        return f"<DiscordAdapter sharded={self.settings.discord.sharded}>"
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        token = self.settings.discord.token
+        assert token is not None  # checked in __init__
+        client = self.client
+        async with client:
+            await client.login(token.get_secret_value())
+            guild_id = self.settings.discord.dev_guild_id
+            if guild_id is not None:
+                names = await sync_commands(client.tree, guild_id)
+                log.info("synced %d commands to the development guild", len(names))
+            gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
+            stopper = asyncio.create_task(stop.wait(), name="discord-stop")
+            done, _ = await asyncio.wait({gateway, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            stopper.cancel()
+            await client.close()
+            if gateway in done:
+                gateway.result()  # a fatal gateway error (bad token, disallowed intents) ends the run
+            else:
+                await asyncio.gather(gateway, return_exceptions=True)
+        log.info("discord adapter stopped")

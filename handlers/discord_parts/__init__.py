@@ -1,0 +1,1 @@
+"""Pieces of the Discord adapter: client, commands, track buttons, rendering, voice messages, sync."""

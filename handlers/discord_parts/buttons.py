@@ -1,0 +1,134 @@
+"""Track buttons: persistent components whose custom id carries everything a press needs.
+
+A custom id is ``ht:<action>:<owner id>:<issued, base 36 seconds>:<track id>`` with action
+``p`` (five similar tracks), ``l`` (like) or ``d`` (dislike). Because the id holds the owner
+and the track, presses work after a restart with no stored view; because it holds the time
+it was issued, old buttons expire cleanly (the press removes them and says so).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import discord
+from discord.ui import Button, DynamicItem, View
+
+from bot.types import Tracks
+from handlers.discord_parts.client import client_of, guild_allowed, user_ref
+from handlers.discord_parts.render import clip
+
+log = logging.getLogger(__name__)
+
+Action = Literal["p", "l", "d"]
+TEMPLATE = r"ht:(?P<act>[pld]):(?P<owner>[0-9]{1,20}):(?P<at>[0-9a-z]{1,12}):(?P<track>.{1,64})"
+MAX_CUSTOM_ID = 100
+NOT_YOURS = "These suggestions were for someone else — use /chat or /recommend to get your own. 🙂"
+EXPIRED = "Those suggestions have expired — use /chat or /recommend for fresh ones."
+NOT_HERE = "happytalk isn't enabled in this server."
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonKey:
+    """What a track button's custom id says."""
+
+    act: Action
+    owner_id: int
+    issued_at: int
+    track_id: str
+
+    @property
+    def custom_id(self) -> str:
+        return f"ht:{self.act}:{self.owner_id}:{_base36(self.issued_at)}:{self.track_id}"
+
+    @classmethod
+    def parse(cls, custom_id: str) -> ButtonKey | None:
+        m = re.fullmatch(TEMPLATE, custom_id)
+        return None if m is None else cls._from_match(m)
+
+    @classmethod
+    def _from_match(cls, m: re.Match[str]) -> ButtonKey:
+        act: Action = "p" if m["act"] == "p" else ("l" if m["act"] == "l" else "d")
+        return cls(act, int(m["owner"]), int(m["at"], 36), m["track"])
+
+
+class TrackButton(DynamicItem[Button[View]], template=TEMPLATE):
+    """One button under a suggestion list; see the module docstring for its custom id."""
+
+    def __init__(self, key: ButtonKey, label: str | None = None, emoji: str | None = None) -> None:
+        style = {
+            "p": discord.ButtonStyle.primary,
+            "l": discord.ButtonStyle.success,
+            "d": discord.ButtonStyle.secondary,
+        }[key.act]
+        row = {"p": 0, "l": 1, "d": 2}[key.act]
+        super().__init__(Button(label=label, emoji=emoji, style=style, custom_id=key.custom_id), row=row)
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> TrackButton:
+        label = item.label if isinstance(item, Button) else None
+        emoji = str(item.emoji) if isinstance(item, Button) and item.emoji else None
+        return cls(ButtonKey._from_match(match), label=label, emoji=emoji)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        client = client_of(interaction)
+        if not guild_allowed(client.settings, interaction.guild_id):
+            await interaction.response.send_message(NOT_HERE, ephemeral=True)
+            return False
+        if interaction.user.id != self.key.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return False
+        ttl_s = client.settings.discord.buttons_ttl_hours * 3600
+        if time.time() - self.key.issued_at > ttl_s:
+            await interaction.response.edit_message(view=None)
+            await interaction.followup.send(EXPIRED, ephemeral=True)
+            return False
+        return True
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        from handlers.discord_parts.delivery import SORRY, answer, tell  # delivery builds these buttons
+
+        core = client_of(interaction).core
+        user, track = user_ref(interaction.user), self.key.track_id
+        try:
+            if self.key.act == "p":
+                await answer(interaction, lambda: core.pick(user, track), ephemeral=False)
+            else:
+                liked = self.key.act == "l"
+                await answer(interaction, lambda: core.feedback(user, track, liked), ephemeral=True)
+        except Exception as exc:
+            log.error("track button %s failed: %s", self.key.act, type(exc).__name__, exc_info=exc)
+            await tell(interaction, SORRY)
+
+
+def track_view(tracks: Tracks, owner_id: int, now: float | None = None) -> View | None:
+    """A row of numbered track buttons, a row of 👍 and a row of 👎 (``None`` if no ids fit)."""
+    issued = int(time.time() if now is None else now)
+    view = View(timeout=None)
+    acts: tuple[Action, ...] = ("p", "l", "d")
+    for act in acts:
+        for n, t in enumerate(tracks.tracks[:5], 1):
+            key = ButtonKey(act, owner_id, issued, t.id)
+            if len(key.custom_id) > MAX_CUSTOM_ID or ButtonKey.parse(key.custom_id) != key:
+                continue
+            if act == "p":
+                view.add_item(TrackButton(key, label=clip(f"{n}. {t.title}", 80)))
+            else:
+                view.add_item(TrackButton(key, label=str(n), emoji="👍" if act == "l" else "👎"))
+    return view if view.children else None

@@ -1,0 +1,80 @@
+"""Core events → the parts of one Discord message (text, a tracks embed, files, voice notes)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import discord
+
+from bot.types import AudioClip, EmotionEvent, Event, Reply, Tracks, VoiceNote
+
+MAX_CONTENT = 2000
+MAX_EMBED_DESCRIPTION = 4096
+EMBED_COLOUR = 0x5865F2
+_ATTACHMENT_FALLBACK = 10 * 1024 * 1024
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Outgoing:
+    """What one batch of events becomes on Discord."""
+
+    lines: list[str] = field(default_factory=list)
+    tracks: Tracks | None = None
+    clips: list[AudioClip] = field(default_factory=list)
+    voice: list[VoiceNote] = field(default_factory=list)
+
+    @property
+    def content(self) -> str:
+        return clip("\n".join(self.lines), MAX_CONTENT)
+
+    def files(self) -> list[discord.File]:
+        """The audio clips as attachments."""
+        return [discord.File(io.BytesIO(c.data), filename=c.filename) for c in self.clips]
+
+
+def split_events(events: list[Event], size_limit: int | None = None) -> Outgoing:
+    """Sort events into message parts; anything without a native form becomes its text."""
+    out = Outgoing()
+    limit = size_limit or _ATTACHMENT_FALLBACK
+    for event in events:
+        match event:
+            case Reply(kind="error"):
+                out.lines.append(f"⚠️ {event.text}")
+            case Reply():
+                out.lines.append(event.text)
+            case EmotionEvent():
+                top = event.scores.get(event.label, 0.0)
+                out.lines.insert(0, f"-# mood: {event.label} {top:.0%}")
+            case Tracks() if out.tracks is None and event.tracks:
+                out.tracks = event
+            case VoiceNote():
+                out.voice.append(event)
+            case AudioClip() if len(event.data) <= limit:
+                out.clips.append(event)
+                out.lines.append(event.as_text())
+            case AudioClip():
+                out.lines.append(event.as_text() + " (too large to attach here)")
+            case _:
+                out.lines.append(event.as_text())
+    return out
+
+
+def tracks_embed(tracks: Tracks) -> discord.Embed:
+    """Numbered suggestions; the buttons under the message carry the same numbers."""
+    rows = []
+    for n, t in enumerate(tracks.tracks, 1):
+        title = f"[{t.title}]({t.url})" if t.url else t.title
+        rows.append(f"**{n}. {title}** — {t.artist}\n-# {t.reason}")
+    embed = discord.Embed(
+        title=clip(tracks.heading, 256),
+        description=clip("\n".join(rows), MAX_EMBED_DESCRIPTION),
+        colour=EMBED_COLOUR,
+    )
+    embed.set_footer(text="Press a number for five similar tracks, 👍/👎 to tell me what you like.")
+    return embed

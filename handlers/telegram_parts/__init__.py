@@ -1,0 +1,1 @@
+"""Pieces of the Telegram adapter: buttons, rendering, update handlers, network retries."""

@@ -1,0 +1,157 @@
+"""Update handlers: text messages and commands to the core, button presses, errors."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from telegram import CallbackQuery, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.core import DialogueCore
+from bot.types import Event, Reply, UserMessage, UserRef
+from handlers.telegram_parts.buttons import ButtonSigner, Press, mark_feedback
+from handlers.telegram_parts.render import ChatRenderer, chat_action
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+NOT_YOURS = (
+    "These buttons were for someone else (or are from an old list) — "
+    "tell me how you feel and I'll suggest tracks for you."
+)
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+MAX_TOAST = 200
+
+
+def user_ref(user_id: int) -> UserRef:
+    return UserRef(PLATFORM, str(user_id))
+
+
+def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
+    """The text meant for the bot, or ``None`` when a group message is not addressed to it.
+
+    Private chats: every message. Groups: commands (bare, or ``/cmd@<this bot>``), messages
+    mentioning the bot (the mention is removed) and replies to the bot's messages.
+    """
+    text = message.text or ""
+    if message.chat.type == ChatType.PRIVATE:
+        return text
+    kinds: list[str | None] = [MessageEntity.BOT_COMMAND, MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    entities = message.parse_entities(kinds)
+    for entity, value in entities.items():
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            target = value.partition("@")[2]
+            return text if not target or target.lower() == username.lower() else None
+    for entity, value in entities.items():
+        mention = entity.type == MessageEntity.MENTION and value.lower() == f"@{username.lower()}"
+        named = entity.type == MessageEntity.TEXT_MENTION and getattr(entity.user, "id", None) == bot_id
+        if mention or named:
+            return " ".join(text.replace(value, " ", 1).split())
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    return None
+
+
+class UpdateHandlers:
+    """Registers on an :class:`Application`; every answer comes from the core."""
+
+    def __init__(self, core: DialogueCore, signer: ButtonSigner) -> None:
+        self.core = core
+        self.signer = signer
+
+    def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        app.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, self.on_message))
+        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_error_handler(self.on_error)
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, bot = update.message, context.bot
+        if message is None or message.from_user is None or message.from_user.is_bot:
+            return
+        text = addressed_text(message, bot.username, bot.id)
+        if text is None:
+            return
+        sender, chat = message.from_user, message.chat
+        action = await self._action_for(user_ref(sender.id), text)
+        async with chat_action(bot, chat.id, action):
+            events = await self.core.handle(
+                UserMessage(PLATFORM, str(sender.id), str(chat.id), text, message_id=str(message.message_id))
+            )
+        reply_to = None if chat.type == ChatType.PRIVATE else message.message_id
+        await ChatRenderer(bot, chat.id, sender.id, self.signer, reply_to).send(events)
+
+    async def _action_for(self, user: UserRef, text: str) -> ChatAction:
+        """``record_voice`` while a voice reply is being made, ``typing`` otherwise."""
+        if text.lstrip().startswith("/"):
+            return ChatAction.TYPING
+        mode = (await self.core.preferences(user)).reply_mode
+        return ChatAction.RECORD_VOICE if mode in ("voice", "both") else ChatAction.TYPING
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        data = query.data if isinstance(query.data, str) else None
+        press = self.signer.verify(data, query.from_user.id)
+        if press is None:
+            await _answer(query, NOT_YOURS, alert=True)
+            return
+        user = user_ref(query.from_user.id)
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        if press.act in ("l", "d"):
+            await self._feedback(query, press, chat_id, context)
+            return
+        await _answer(query)
+        if press.act == "p":
+            async with chat_action(context.bot, chat_id, ChatAction.TYPING):
+                events = await self.core.pick(user, press.track_id)
+        else:
+            async with chat_action(context.bot, chat_id, ChatAction.UPLOAD_VOICE):
+                events = await self.core.play(user, press.track_id)
+        await ChatRenderer(context.bot, chat_id, query.from_user.id, self.signer).send(events)
+
+    async def _feedback(
+        self, query: CallbackQuery, press: Press, chat_id: int, context: ContextTypes.DEFAULT_TYPE
+    ) -> None:
+        """A like/dislike answers as a toast and ticks the pressed button."""
+        liked = press.act == "l"
+        events = await self.core.feedback(user_ref(query.from_user.id), press.track_id, liked)
+        toast = _toast(events)
+        await _answer(query, toast)
+        if toast is None:
+            await ChatRenderer(context.bot, chat_id, query.from_user.id, self.signer).send(events)
+            return
+        ok = all(not (isinstance(e, Reply) and e.kind == "error") for e in events)
+        message = query.message
+        if ok and isinstance(message, Message) and message.reply_markup is not None:
+            marked = mark_feedback(message.reply_markup, press.track_id, liked)
+            if marked != message.reply_markup:
+                with contextlib.suppress(BadRequest):  # e.g. the message is too old to edit
+                    await query.edit_message_reply_markup(marked)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure (never the token: see ``bot.logsafe``) and tell the user."""
+        error = context.error
+        log.error("Telegram update failed: %s", type(error).__name__, exc_info=error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None:
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(chat.id, SORRY)
+
+
+def _toast(events: list[Event]) -> str | None:
+    """The text of a single short reply, which fits a callback answer."""
+    if len(events) == 1 and isinstance(events[0], Reply) and len(events[0].text) <= MAX_TOAST:
+        return events[0].text
+    return None
+
+
+async def _answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Answer a button press; a press too old to answer is still handled."""
+    with contextlib.suppress(BadRequest):
+        await query.answer(text, show_alert=alert)

@@ -1,0 +1,73 @@
+"""The core operations the web exposes, one table shared by the HTTP routes and the WebSocket."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.core import DialogueCore
+from bot.types import Event, UserMessage, UserRef
+from handlers.web.schemas import FeedbackIn, MessageIn, MoodIn, NoInput, SettingsIn, TrackIn
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    body: type[BaseModel]
+    run: Callable[[DialogueCore, UserRef, Any], Awaitable[list[Event]]]
+
+
+async def _message(core: DialogueCore, user: UserRef, body: MessageIn) -> list[Event]:
+    return await core.handle(UserMessage(user.platform, user.user_id, user.user_id, body.text))
+
+
+async def _similar(core: DialogueCore, user: UserRef, body: TrackIn) -> list[Event]:
+    return await core.pick(user, body.track_id)
+
+
+async def _play(core: DialogueCore, user: UserRef, body: TrackIn) -> list[Event]:
+    return await core.play(user, body.track_id)
+
+
+async def _feedback(core: DialogueCore, user: UserRef, body: FeedbackIn) -> list[Event]:
+    return await core.feedback(user, body.track_id, body.liked)
+
+
+async def _recommend(core: DialogueCore, user: UserRef, body: MoodIn) -> list[Event]:
+    return await core.recommend(user, body.emotion)
+
+
+async def _compose(core: DialogueCore, user: UserRef, body: MoodIn) -> list[Event]:
+    return await core.compose(user, body.emotion)
+
+
+async def _settings(core: DialogueCore, user: UserRef, body: SettingsIn) -> list[Event]:
+    events: list[Event] = []
+    if body.reply_mode is not None:
+        events += await core.set_reply_mode(user, body.reply_mode)
+    if body.lang is not None:
+        events += await core.set_lang(user, body.lang)
+    return events
+
+
+async def _mood(core: DialogueCore, user: UserRef, body: NoInput) -> list[Event]:
+    return await core.mood(user)
+
+
+async def _help(core: DialogueCore, user: UserRef, body: NoInput) -> list[Event]:
+    return await core.help(user)
+
+
+OPERATIONS: dict[str, Operation] = {
+    "message": Operation(MessageIn, _message),
+    "similar": Operation(TrackIn, _similar),
+    "play": Operation(TrackIn, _play),
+    "feedback": Operation(FeedbackIn, _feedback),
+    "recommend": Operation(MoodIn, _recommend),
+    "compose": Operation(MoodIn, _compose),
+    "settings": Operation(SettingsIn, _settings),
+    "mood": Operation(NoInput, _mood),
+    "help": Operation(NoInput, _help),
+}

@@ -1,0 +1,376 @@
+// happytalk web chat: one WebSocket for every operation, a playlist player, no dependencies.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const log = $("log");
+const audio = $("audio");
+const state = {
+  ws: null,
+  nextId: 1,
+  pending: new Map(), // request id -> {op, resolve, bubble}
+  queue: [], // frames waiting for the socket to open
+  playlist: [], // tracks of the latest suggestions
+  current: -1,
+  clipUrls: new Map(), // track id -> audio URL (this session)
+  lastReply: null,
+};
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key in node && key !== "ariaLabel") node[key] = value;
+    else node.setAttribute(key === "ariaLabel" ? "aria-label" : key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+// Context for screen readers, e.g. which track a "Like" button is about.
+function hidden(text) {
+  return el("span", { class: "visually-hidden" }, `: ${text}`);
+}
+
+function status(text) {
+  $("status").textContent = text;
+}
+
+function scrollDown() {
+  log.scrollTop = log.scrollHeight;
+}
+
+function bubble(who, text, kind = "reply") {
+  const item = el("div", { class: `msg ${who} ${kind}` }, text);
+  log.append(item);
+  scrollDown();
+  return item;
+}
+
+// ------------------------------------------------------------------ transport
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${scheme}://${location.host}/api/ws`);
+  state.ws = ws;
+  ws.addEventListener("open", () => {
+    status("Connected.");
+    for (const frame of state.queue.splice(0)) ws.send(frame);
+    if (document.body.dataset.ready === undefined) performance.mark("happytalk-ready");
+    document.body.dataset.ready = "true";
+  });
+  ws.addEventListener("message", (e) => receive(JSON.parse(e.data)));
+  ws.addEventListener("close", () => {
+    document.body.dataset.ready = "false";
+    for (const [, req] of state.pending) req.resolve({ events: [], error: "connection lost" });
+    state.pending.clear();
+    status("Connection lost — reconnecting…");
+    setTimeout(connect, 1000);
+  });
+}
+
+function request(op, args = {}, bubbleEl = null) {
+  const id = String(state.nextId++);
+  const frame = JSON.stringify({ id, op, ...args });
+  return new Promise((resolve) => {
+    state.pending.set(id, { op, resolve, bubble: bubbleEl });
+    if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(frame);
+    else state.queue.push(frame);
+  });
+}
+
+function receive(answer) {
+  const req = state.pending.get(answer.id);
+  if (!req) return;
+  state.pending.delete(answer.id);
+  if (answer.error) bubble("bot", answer.error, "error");
+  req.resolve(answer);
+}
+
+// ------------------------------------------------------------------ rendering
+function showEvents(events, origin) {
+  for (const event of events) {
+    switch (event.type) {
+      case "emotion":
+        showEmotion(event, origin.bubble);
+        break;
+      case "reply":
+        state.lastReply = bubble("bot", event.text, event.kind);
+        break;
+      case "voice":
+        showVoice(event, origin.op === "message");
+        break;
+      case "tracks":
+        showTracks(event);
+        break;
+      case "audio":
+        showAudio(event);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function showEmotion(event, userBubble) {
+  if (!userBubble) return;
+  const score = event.scores[event.label] ?? 0;
+  const top = Object.entries(event.scores)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
+    .join(", ");
+  userBubble.append(
+    el("span", { class: "emotion", title: top }, `${event.label} · ${Math.round(score * 100)}%`),
+  );
+}
+
+function showVoice(event, autoplay) {
+  const player = el("audio", { controls: true, preload: "auto", src: event.url, ariaLabel: "Spoken reply" });
+  const target =
+    state.lastReply && state.lastReply.firstChild && state.lastReply.firstChild.textContent === event.text
+      ? state.lastReply
+      : bubble("bot", `🔊 ${event.text}`);
+  target.append(player);
+  scrollDown();
+  if (autoplay && $("voice-toggle").checked) {
+    audio.pause();
+    player.play().catch(() => status("Press play on the voice note to hear it."));
+  }
+}
+
+function showAudio(event) {
+  const item = bubble("bot", `🎵 ${event.title}${event.caption ? "\n" + event.caption : ""}`, "info");
+  item.append(el("audio", { controls: true, preload: "auto", src: event.url, ariaLabel: event.title }));
+  scrollDown();
+}
+
+function showTracks(event) {
+  const list = el("ol", { class: "tracks" });
+  event.tracks.forEach((track, i) => {
+    const like = el("button", { type: "button" }, "👍 Like", hidden(track.title));
+    const dislike = el("button", { type: "button" }, "👎 Dislike", hidden(track.title));
+    like.setAttribute("aria-pressed", "false");
+    dislike.setAttribute("aria-pressed", "false");
+    like.addEventListener("click", () => feedback(track, true, like, dislike));
+    dislike.addEventListener("click", () => feedback(track, false, dislike, like));
+    const actions = el(
+      "div",
+      { class: "actions" },
+      el(
+        "button",
+        {
+          type: "button",
+          disabled: !track.has_audio,
+          onclick: () => {
+            loadPlaylist(event.tracks);
+            playAt(i);
+          },
+        },
+        "▶ Play",
+        hidden(track.title),
+      ),
+      el("button", { type: "button", onclick: () => similar(track) }, "More like this", hidden(track.title)),
+      like,
+      dislike,
+    );
+    list.append(
+      el(
+        "li",
+        { class: "track", "data-track-id": track.id },
+        `${track.title} — ${track.artist}`,
+        el("span", { class: "reason" }, track.reason),
+        actions,
+      ),
+    );
+  });
+  const item = el("div", { class: "msg bot tracks-msg" }, el("p", { class: "tracks-heading" }, event.heading), list);
+  log.append(item);
+  scrollDown();
+  loadPlaylist(event.tracks);
+}
+
+// ------------------------------------------------------------------ actions
+async function sendMessage(text) {
+  const mine = bubble("me", text);
+  const answer = await request("message", { text }, mine);
+  showEvents(answer.events, { op: "message", bubble: mine });
+}
+
+async function simple(op, args = {}) {
+  const answer = await request(op, args);
+  showEvents(answer.events, { op, bubble: null });
+  return answer;
+}
+
+async function similar(track) {
+  bubble("me", `More like “${track.title}”`);
+  await simple("similar", { track_id: track.id });
+}
+
+async function feedback(track, liked, pressed, other) {
+  const answer = await request("feedback", { track_id: track.id, liked });
+  const ok = answer.events.some((e) => e.type === "reply" && e.kind !== "error");
+  if (ok) {
+    pressed.setAttribute("aria-pressed", "true");
+    other.setAttribute("aria-pressed", "false");
+  }
+  showEvents(answer.events, { op: "feedback", bubble: null });
+}
+
+// ------------------------------------------------------------------ player
+function fmt(seconds) {
+  if (!Number.isFinite(seconds)) return "0:00";
+  const s = Math.floor(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function loadPlaylist(tracks) {
+  const same = tracks.length === state.playlist.length && tracks.every((t, i) => t.id === state.playlist[i].id);
+  if (same) return;
+  const playing = state.playlist[state.current];
+  state.playlist = tracks.slice();
+  state.current = playing ? tracks.findIndex((t) => t.id === playing.id) : -1;
+  const list = $("playlist");
+  list.replaceChildren(
+    ...tracks.map((track, i) =>
+      el(
+        "li",
+        { "data-track-id": track.id },
+        el(
+          "button",
+          { type: "button", disabled: !track.has_audio, onclick: () => playAt(i) },
+          `${track.title} — ${track.artist}`,
+        ),
+      ),
+    ),
+  );
+  markCurrent();
+}
+
+function markCurrent() {
+  [...$("playlist").children].forEach((li, i) => li.setAttribute("aria-current", String(i === state.current)));
+}
+
+async function clipUrl(track) {
+  if (state.clipUrls.has(track.id)) return state.clipUrls.get(track.id);
+  const answer = await request("play", { track_id: track.id });
+  const clip = answer.events.find((e) => e.type === "audio");
+  if (!clip) {
+    showEvents(answer.events, { op: "play", bubble: null });
+    return null;
+  }
+  state.clipUrls.set(track.id, clip.url);
+  return clip.url;
+}
+
+async function playAt(index) {
+  const track = state.playlist[index];
+  if (!track) return;
+  state.current = index;
+  markCurrent();
+  $("now-playing").textContent = `Loading ${track.title} — ${track.artist}…`;
+  const url = await clipUrl(track);
+  if (state.current !== index) return; // the user moved on meanwhile
+  if (!url) {
+    $("now-playing").textContent = `No audio for ${track.title}.`;
+    return;
+  }
+  audio.src = url;
+  $("now-playing").textContent = `${track.title} — ${track.artist}`;
+  $("now-playing").dataset.trackId = track.id;
+  try {
+    await audio.play();
+  } catch {
+    status("The browser blocked playback — press play.");
+  }
+}
+
+function step(delta) {
+  for (let i = state.current + delta; i >= 0 && i < state.playlist.length; i += delta) {
+    if (state.playlist[i].has_audio) return playAt(i);
+  }
+  status(delta > 0 ? "That was the last track." : "That was the first track.");
+  return null;
+}
+
+function togglePlay() {
+  if (!audio.src) {
+    step(1);
+  } else if (audio.paused) {
+    audio.play().catch(() => status("The browser blocked playback."));
+  } else {
+    audio.pause();
+  }
+}
+
+function wirePlayer() {
+  const playBtn = $("play-btn");
+  const seek = $("seek");
+  const volume = $("volume");
+  let dragging = false;
+  playBtn.addEventListener("click", togglePlay);
+  $("next-btn").addEventListener("click", () => step(1));
+  $("prev-btn").addEventListener("click", () => step(-1));
+  audio.volume = Number(volume.value);
+  volume.addEventListener("input", () => {
+    audio.volume = Number(volume.value);
+  });
+  seek.addEventListener("input", () => {
+    dragging = true;
+  });
+  seek.addEventListener("change", () => {
+    audio.currentTime = Number(seek.value);
+    dragging = false;
+  });
+  const update = () => {
+    seek.max = String(Number.isFinite(audio.duration) ? audio.duration : 0);
+    if (!dragging) seek.value = String(audio.currentTime);
+    $("time").textContent = `${fmt(audio.currentTime)} / ${fmt(audio.duration)}`;
+  };
+  audio.addEventListener("timeupdate", update);
+  audio.addEventListener("loadedmetadata", update);
+  audio.addEventListener("play", () => {
+    playBtn.textContent = "Pause";
+  });
+  audio.addEventListener("pause", () => {
+    playBtn.textContent = "Play";
+  });
+  audio.addEventListener("ended", () => step(1));
+}
+
+// ------------------------------------------------------------------ start
+async function loadSettings() {
+  try {
+    const res = await fetch("/api/settings", { credentials: "same-origin" });
+    if (res.ok) $("voice-toggle").checked = (await res.json()).reply_mode !== "text";
+  } catch {
+    status("Could not load your settings.");
+  }
+}
+
+function wireChat() {
+  $("composer").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = $("message");
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    sendMessage(text);
+  });
+  $("voice-toggle").addEventListener("change", (e) =>
+    simple("settings", { reply_mode: e.target.checked ? "both" : "text" }),
+  );
+  $("compose-btn").addEventListener("click", () => {
+    bubble("me", "/compose");
+    simple("compose");
+  });
+  $("mood-btn").addEventListener("click", () => {
+    bubble("me", "/mood");
+    simple("mood");
+  });
+}
+
+wireChat();
+wirePlayer();
+connect();
+loadSettings();

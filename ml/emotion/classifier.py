@@ -1,0 +1,153 @@
+"""Load the shipped emotion models once and classify batches of messages (English and Korean)."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file
+from tokenizers import Tokenizer
+
+from ml.emotion.encoder import EmotionEncoder, EncoderConfig
+from ml.emotion.labels import LABELS
+from ml.emotion.tokenization import MAX_CHARS, load_tokenizer
+from ml.lang import Lang, detect_lang
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+LANGS: tuple[Lang, ...] = ("en", "ko")
+BATCH = 64
+
+# Emoji the English vocabulary lacks, spelled as words so they still carry their feeling.
+_EMOJI_WORDS = {
+    "😢": "crying",
+    "😭": "sobbing",
+    "😞": "sad",
+    "💔": "heartbroken",
+    "😡": "angry",
+    "😠": "angry",
+    "🤬": "furious",
+    "😱": "terrified",
+    "😨": "scared",
+    "😰": "anxious",
+    "🤢": "disgusting",
+    "🤮": "disgusting",
+    "😂": "laughing",
+    "🤣": "laughing",
+    "😊": "happy",
+    "😀": "happy",
+    "😄": "happy",
+    "🥰": "love",
+    "❤": "love",
+    "😍": "love",
+    "🎉": "celebrate",
+    "😮": "wow",
+    "😲": "wow",
+    "🤯": "shocked",
+}
+_EMOJI_TABLE = str.maketrans({k: f" {v} " for k, v in _EMOJI_WORDS.items()})
+
+
+class ModelLoadError(Exception):
+    """The model directory is missing, incomplete or corrupt."""
+
+
+@dataclass(frozen=True)
+class EmotionResult:
+    """One message's emotion: the top label, calibrated scores for all seven labels, language."""
+
+    label: str
+    scores: dict[str, float]
+    lang: str
+
+    @property
+    def confidence(self) -> float:
+        """Probability of the top label."""
+        return max(self.scores.values())
+
+
+class _LangModel:
+    """One language's encoder (int8 linear layers), tokenizer and temperature."""
+
+    def __init__(self, directory: Path) -> None:
+        try:
+            meta = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+            if tuple(meta["labels"]) != LABELS:
+                raise ModelLoadError(f"{directory}: labels {meta['labels']} are not {list(LABELS)}")
+            self.temperature = float(meta["temperature"])
+            self.tokenizer: Tokenizer = load_tokenizer(directory / "tokenizer.json", int(meta["max_len"]))
+            model = EmotionEncoder(EncoderConfig.from_dict(meta["encoder"]))
+            state = load_file(str(directory / "model.safetensors"))
+            model.load_state_dict({k: v.float() for k, v in state.items()})
+        except ModelLoadError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as exc:
+            raise ModelLoadError(f"cannot load emotion model from {directory}: {exc}") from exc
+        if not (math.isfinite(self.temperature) and self.temperature > 0):
+            raise ModelLoadError(f"{directory}: temperature must be a positive number")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.model = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+                model.eval(), {torch.nn.Linear}, dtype=torch.qint8
+            )
+
+    @torch.inference_mode()
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Calibrated probabilities (n, 7) in input order; batches hold texts of similar length."""
+        out = np.empty((len(texts), len(LABELS)), dtype=np.float64)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            enc = self.tokenizer.encode_batch([texts[i] for i in idx])
+            ids = torch.tensor([e.ids for e in enc], dtype=torch.long)
+            mask = torch.tensor([e.attention_mask for e in enc], dtype=torch.long)
+            logits = self.model(ids, mask).double().numpy() / self.temperature
+            logits -= logits.max(axis=1, keepdims=True)
+            p = np.exp(logits)
+            out[idx] = p / p.sum(axis=1, keepdims=True)
+        return out
+
+
+def _clean(text: object, lang: Lang) -> str:
+    if not isinstance(text, str):
+        return ""
+    text = text[:MAX_CHARS]
+    return text.translate(_EMOJI_TABLE) if lang == "en" else text
+
+
+class EmotionClassifier:
+    """Seven-way emotion classifier: an English and a Korean model behind a language router."""
+
+    def __init__(self, models: dict[Lang, _LangModel]) -> None:
+        self._models = models
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> EmotionClassifier:
+        """Load ``path`` (a directory with ``en/`` and ``ko/`` models; None: the shipped weights).
+
+        Raises :class:`ModelLoadError` when the directory or a model in it is missing or corrupt.
+        """
+        root = WEIGHTS_DIR if path is None else Path(path)
+        if not root.is_dir():
+            raise ModelLoadError(f"emotion model directory not found: {root}")
+        return cls({lang: _LangModel(root / lang) for lang in LANGS})
+
+    def classify(self, texts: Sequence[str]) -> list[EmotionResult]:
+        """Classify each text; any string (empty, huge, emoji, mixed language) gets a result."""
+        langs: list[Lang] = [detect_lang(t) if isinstance(t, str) else "en" for t in texts]
+        probs = np.empty((len(langs), len(LABELS)), dtype=np.float64)
+        for lang, model in self._models.items():
+            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            if idx:
+                probs[idx] = model.probabilities([_clean(texts[i], lang) for i in idx])
+        results = []
+        for p, lang in zip(probs, langs, strict=True):
+            scores = {label: float(v) for label, v in zip(LABELS, p, strict=True)}
+            results.append(EmotionResult(LABELS[int(p.argmax())], scores, lang))
+        return results

@@ -1,0 +1,228 @@
+"""``happytalk train generator``, ``happytalk eval generator`` and ``happytalk reply``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.cli import group, settings_or_exit
+from config.settings import EMOTIONS
+from ml.generate.corpus import DEFAULT_DATA_DIR
+
+
+@click.command("generator")
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+    help="Folder holding topical_chat/ and korean_chatbot_data/.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output model directory (checkpoints go to OUT/checkpoints).",
+)
+@click.option(
+    "--backend", type=click.Choice(["transformer", "char_lstm"]), default="transformer", show_default=True
+)
+@click.option("--layers", type=int, default=4, show_default=True)
+@click.option("--dim", type=int, default=256, show_default=True, help="Embedding / hidden size.")
+@click.option(
+    "--context", type=int, default=128, show_default=True, help="Tokens (or characters) per example."
+)
+@click.option("--vocab-size", type=int, default=8000, show_default=True)
+@click.option("--epochs", type=float, default=1.0, show_default=True)
+@click.option("--batch-size", type=int, default=32, show_default=True)
+@click.option("--lr", type=float, default=1e-3, show_default=True)
+@click.option("--limit", type=int, default=None, help="Use only this many training pairs (smoke runs).")
+@click.option("--max-minutes", type=float, default=None, help="Stop (and save) after this wall time.")
+@click.option("--threads", type=int, default=2, show_default=True)
+@click.option("--resume/--no-resume", default=True, show_default=True)
+def train_generator(
+    data_dir: Path,
+    out_dir: Path,
+    backend: str,
+    layers: int,
+    dim: int,
+    context: int,
+    vocab_size: int,
+    epochs: float,
+    batch_size: int,
+    lr: float,
+    limit: int | None,
+    max_minutes: float | None,
+    threads: int,
+    resume: bool,
+) -> None:
+    """Train the reply generator on the shared dialogue corpora (resumable)."""
+    from ml.generate.corpus import load_pairs
+
+    pairs = load_pairs(data_dir, limit=limit)
+    if not pairs:
+        raise click.ClickException(f"no dialogue pairs found under {data_dir}")
+    if backend == "transformer":
+        from ml.generate.train_transformer import TransformerConfig, train_transformer
+
+        cfg = TransformerConfig(
+            vocab_size=vocab_size,
+            n_layer=layers,
+            n_embd=dim,
+            n_head=max(1, dim // 64),
+            context=context,
+            epochs=epochs,
+            batch_size=batch_size,
+            lr=lr,
+        )
+        train_transformer(pairs, out_dir, cfg, resume=resume, max_minutes=max_minutes, threads=threads)
+    else:
+        from ml.generate.char_lstm import CharLSTMConfig, train_char_lstm
+
+        ccfg = CharLSTMConfig(
+            layers=layers,
+            hidden=dim,
+            context=context,
+            epochs=epochs,
+            batch_size=batch_size,
+            lr=lr,
+        )
+        train_char_lstm(pairs, out_dir, ccfg, resume=resume, max_minutes=max_minutes, threads=threads)
+    click.echo(f"saved {backend} generator to {out_dir}")
+
+
+def _load(backend: str | None, model: Path | None) -> tuple[Any, Any]:
+    """Settings (with CLI overrides) and the loaded generator, or a clean CLI error."""
+    from ml.generate import ModelLoadError, load_generator
+
+    settings = settings_or_exit().generator
+    update: dict[str, Any] = {}
+    if backend is not None:
+        update["backend"] = backend
+    if model is not None:
+        update["model_path"] = model
+    settings = settings.model_copy(update=update)
+    try:
+        return settings, load_generator(settings)
+    except ModelLoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command("generator")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=DEFAULT_DATA_DIR, show_default=True)
+@click.option(
+    "--backend",
+    type=click.Choice(["transformer", "char_lstm"]),
+    default=None,
+    help="Default: generator.backend from settings.",
+)
+@click.option("--model", type=click.Path(path_type=Path), default=None, help="Default: generator.model_path.")
+@click.option("--replies", type=int, default=100, show_default=True, help="Held-out messages to answer.")
+@click.option("--ppl-pairs", type=int, default=1000, show_default=True, help="Held-out pairs for perplexity.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_generator(
+    data_dir: Path,
+    backend: str | None,
+    model: Path | None,
+    replies: int,
+    ppl_pairs: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Held-out perplexity, distinct-1/2, repetition and language-match rates, reply latency."""
+    import torch
+
+    from ml.generate.corpus import load_pairs
+    from ml.generate.evaluate import balanced_sample, perplexity, reply_metrics
+
+    torch.manual_seed(seed)
+    settings, generator = _load(backend, model)
+    heldout = load_pairs(data_dir, heldout=True)
+    if not heldout:
+        raise click.ClickException(f"no held-out pairs found under {data_dir}")
+    result: dict[str, Any] = {"backend": settings.backend}
+    try:
+        result.update(perplexity(generator, balanced_sample(heldout, ppl_pairs)))
+    except ValueError as exc:
+        click.echo(f"perplexity skipped: {exc}", err=True)
+    result.update(reply_metrics(generator, balanced_sample(heldout, replies)))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for key, value in result.items():
+        if key != "samples":
+            click.echo(f"{key:28s} {value:.4f}" if isinstance(value, float) else f"{key:28s} {value}")
+    for sample in result["samples"]:
+        click.echo(f"[{sample['lang']}/{sample['emotion']}] {sample['message']}\n    -> {sample['reply']}")
+
+
+def _constant(label: str) -> Callable[[str], str]:
+    """A labelling function that always answers ``label``."""
+    return lambda _text: label
+
+
+def _emotion_labeller() -> Callable[[str], str]:
+    """The emotion classifier's labelling function, or one answering neutral when none loads."""
+    try:
+        from ml.emotion import EmotionClassifier
+
+        classifier = EmotionClassifier.load(settings_or_exit().emotion.model_path)
+    except Exception as exc:  # the classifier is optional here: any failure means "neutral"
+        click.echo(f"emotion classifier unavailable ({type(exc).__name__}); using neutral", err=True)
+        return lambda _text: "neutral"
+
+    def label(text: str) -> str:
+        result: str = classifier.classify([text])[0].label
+        return result
+
+    return label
+
+
+@click.command("reply")
+@click.argument("text", required=False)
+@click.option(
+    "--emotion",
+    type=click.Choice(list(EMOTIONS)),
+    default=None,
+    help="Emotion of the message; default: the emotion classifier's label.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: reply, emotion, lang, ms.")
+@click.option("--backend", type=click.Choice(["transformer", "char_lstm"]), default=None)
+@click.option("--model", type=click.Path(path_type=Path), default=None)
+def reply(
+    text: str | None, emotion: str | None, as_json: bool, backend: str | None, model: Path | None
+) -> None:
+    """Answer TEXT, or each line of standard input when TEXT is not given."""
+    import time
+
+    from ml.generate import ReplyRequest
+    from ml.lang import detect_lang
+
+    _, generator = _load(backend, model)
+    label_of = _emotion_labeller() if emotion is None else _constant(emotion)
+    lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        started = time.perf_counter()
+        emo = label_of(line)
+        lang = detect_lang(line)
+        answer = generator.generate([ReplyRequest(line, emo, lang)])[0]
+        ms = round(1000 * (time.perf_counter() - started), 1)
+        if as_json:
+            payload = {"reply": answer, "emotion": emo, "lang": lang, "ms": ms}
+            click.echo(json.dumps(payload, ensure_ascii=False))
+        else:
+            click.echo(answer)
+
+
+def register(root: click.Group) -> None:
+    """Add ``train generator``, ``eval generator`` and ``reply``."""
+    group(root, "train").add_command(train_generator)
+    group(root, "eval").add_command(eval_generator)
+    root.add_command(reply)

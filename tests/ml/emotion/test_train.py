@@ -1,0 +1,70 @@
+"""A tiny real training run: export format, loading, and resuming an interrupted run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+import ml.emotion.train as train_mod
+from ml.emotion.classifier import EmotionClassifier
+from ml.emotion.labels import LABELS
+from ml.emotion.train import TrainConfig, train
+
+TINY = {"layers": 1, "subsample": 48, "batch_size": 16, "max_len": 16, "checkpoint_every": 1}
+
+
+def _run(lang: str, root: Path, resume: bool = False) -> dict[str, object]:
+    cfg = TrainConfig(lang=lang, **TINY)  # type: ignore[arg-type]
+    return train(cfg, root / "work" / lang, root / "out" / lang, resume=resume)
+
+
+def test_tiny_runs_export_models_the_classifier_loads(tmp_path: Path) -> None:
+    summary = _run("ko", tmp_path)
+    _run("en", tmp_path)
+    assert summary["steps"] == 3 and float(summary["temperature"]) > 0  # type: ignore[arg-type]
+    state = load_file(str(tmp_path / "out" / "ko" / "model.safetensors"))
+    assert all(t.dtype == torch.float16 for t in state.values())
+    assert state["embeddings.word_embeddings.weight"].shape[0] <= 8000  # Korean WordPiece vocab
+    again = TrainConfig(lang="ko", init=str(tmp_path / "out" / "ko"), **TINY)  # type: ignore[arg-type]
+    train(again, tmp_path / "work2", tmp_path / "out2")
+    assert (tmp_path / "out2" / "tokenizer.json").read_bytes() == (
+        tmp_path / "out" / "ko" / "tokenizer.json"
+    ).read_bytes()  # continuing keeps the vocabulary it was trained with
+    clf = EmotionClassifier.load(tmp_path / "out")
+    results = clf.classify(["I am happy", "행복해"])
+    assert [r.lang for r in results] == ["en", "ko"]
+    assert all(r.label in LABELS and abs(sum(r.scores.values()) - 1) < 1e-6 for r in results)
+
+
+def test_resume_after_interruption_matches_an_uninterrupted_run_and_checks_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run("ko", tmp_path / "whole")
+    (tmp_path / "cut" / "work" / "ko").mkdir(parents=True)
+    shutil.copy(tmp_path / "whole" / "work" / "ko" / "tokenizer.json", tmp_path / "cut" / "work" / "ko")
+    real_encode = train_mod.encode
+    calls = {"n": 0}
+
+    def interrupt_on_third_batch(*args: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real_encode(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(train_mod, "encode", interrupt_on_third_batch)
+    with pytest.raises(KeyboardInterrupt):
+        _run("ko", tmp_path / "cut")
+    monkeypatch.setattr(train_mod, "encode", real_encode)
+    assert torch.load(tmp_path / "cut" / "work" / "ko" / "checkpoint.pt", weights_only=False)["step"] == 2
+    summary = _run("ko", tmp_path / "cut", resume=True)
+    assert summary["steps"] == 3
+    a = load_file(str(tmp_path / "whole" / "out" / "ko" / "model.safetensors"))
+    b = load_file(str(tmp_path / "cut" / "out" / "ko" / "model.safetensors"))
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    other = TrainConfig(lang="ko", **{**TINY, "seed": 99})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="different settings"):
+        train(other, tmp_path / "cut" / "work" / "ko", tmp_path / "other", resume=True)
