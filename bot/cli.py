@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from config import Settings, SettingsError, load_settings
+from config import Settings
+from config.cli import settings_or_exit
 
 if TYPE_CHECKING:
     from bot.core import DialogueCore
@@ -59,22 +60,6 @@ def index() -> None:
 @main.group()
 def bench() -> None:
     """Benchmarks that print tables of medians and ratios."""
-
-
-def group(root: click.Group, name: str) -> click.Group:
-    """The subgroup ``name`` of ``root`` (for plugin ``register`` functions)."""
-    cmd = root.commands[name]
-    assert isinstance(cmd, click.Group)
-    return cmd
-
-
-def settings_or_exit() -> Settings:
-    """Load settings, or print the one-paragraph explanation and exit 2."""
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
 
 
 def setup_logging(settings: Settings, level: str | None = None) -> None:
@@ -164,8 +149,8 @@ def run() -> None:
     adapters = configured_adapters(settings, core)
     if not adapters:
         click.echo(
-            "No bot token set (HAPPYTALK_TELEGRAM_TOKEN, HAPPYTALK_DISCORD_TOKEN): "
-            "starting the console chat.",
+            "No adapter configured (HAPPYTALK_TELEGRAM_TOKEN, HAPPYTALK_DISCORD_TOKEN, "
+            "HAPPYTALK_WEB_ENABLED): starting the console chat.",
             err=True,
         )
         adapters = [_console(settings, False, core)]
@@ -240,10 +225,4 @@ def config_check() -> None:
 
 
 for _name in _PLUGINS:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _name:
-            raise
-        continue
-    _module.register(main)
+    importlib.import_module(_name).register(main)

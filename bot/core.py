@@ -40,6 +40,7 @@ from bot.workers import Busy, WorkerPool
 from config import EMOTIONS, Settings
 from ml.generate import ReplyRequest
 from ml.lang import detect_lang
+from ml.runtime import single_torch_thread
 from ml.speech import SpeechError
 from music_index import Suggestion
 
@@ -72,7 +73,9 @@ class DialogueCore:
         self.store = store
         self.c = components
         limits = settings.limits
-        self.models = WorkerPool("model", limits.model_workers, limits.max_pending)
+        self.models = WorkerPool(
+            "model", limits.model_workers, limits.max_pending, initializer=single_torch_thread
+        )
         self.io = WorkerPool("io", 4, limits.max_pending * 4)
         self.access = AccessPolicy(settings.access.allowed_ids, settings.access.admin_ids)
         self.metrics = StageMetrics()

@@ -20,8 +20,12 @@ class Busy(Exception):
 class WorkerPool:
     """A thread pool with a cap on queued jobs (so overload is refused, not buffered)."""
 
-    def __init__(self, name: str, workers: int, max_pending: int) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+    def __init__(
+        self, name: str, workers: int, max_pending: int, initializer: Callable[[], None] | None = None
+    ) -> None:
+        self._executor = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix=name, initializer=initializer
+        )
         self._max_pending = max_pending
         self._pending = 0
         self.name = name

@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from bot.cli import settings_or_exit, setup_logging
+from bot.cli import setup_logging
+from config.cli import settings_or_exit
 
 
 async def _sync(token: str, guild_id: int | None, clear: bool) -> list[str]:

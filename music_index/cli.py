@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli import group, settings_or_exit
 from config import EMOTIONS
+from config.cli import group, settings_or_exit
 from music_index.track import LibraryNotReady, Suggestion
 
 if TYPE_CHECKING:

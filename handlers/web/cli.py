@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from bot.cli import settings_or_exit, setup_logging
+from bot.cli import setup_logging
+from config.cli import settings_or_exit
 
 
 @click.command("web")

@@ -159,7 +159,7 @@ def bench_composer(runs: int, bars: int, threads: int | None) -> None:
 
 def register(root: click.Group) -> None:
     """Add the composer's commands to ``root``."""
-    from bot.cli import group
+    from config.cli import group
 
     root.add_command(compose)
     group(root, "train").add_command(train_composer)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli import group, settings_or_exit
+from config.cli import group, settings_or_exit
 
 if TYPE_CHECKING:
     from ml.emotion.classifier import EmotionClassifier

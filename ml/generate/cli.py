@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bot.cli import group, settings_or_exit
+from config.cli import group, settings_or_exit
 from config.settings import EMOTIONS
 from ml.generate.corpus import DEFAULT_DATA_DIR
 
@@ -143,6 +143,7 @@ def eval_generator(
     from ml.generate.evaluate import balanced_sample, perplexity, reply_metrics
 
     torch.manual_seed(seed)
+    torch.set_num_threads(1)  # see MODEL_CARD.md: more intra-op threads are far slower on a busy CPU
     settings, generator = _load(backend, model)
     heldout = load_pairs(data_dir, heldout=True)
     if not heldout:
@@ -202,9 +203,12 @@ def reply(
     """Answer TEXT, or each line of standard input when TEXT is not given."""
     import time
 
+    import torch
+
     from ml.generate import ReplyRequest
     from ml.lang import detect_lang
 
+    torch.set_num_threads(1)  # see MODEL_CARD.md: more intra-op threads are far slower on a busy CPU
     _, generator = _load(backend, model)
     label_of = _emotion_labeller() if emotion is None else _constant(emotion)
     lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)

@@ -31,7 +31,7 @@ import click
 )
 def say(text: str, lang: str, output: Path, engine: str | None) -> None:
     """Speak TEXT into a voice note and print its duration, size and engine."""
-    from bot.cli import settings_or_exit
+    from config.cli import settings_or_exit
     from ml.speech import Speaker, SpeechError
 
     settings = settings_or_exit()
@@ -71,7 +71,7 @@ def bench_speech(runs: int, json_mode: bool) -> None:
 
 def register(root: click.Group) -> None:
     """Add ``say`` to the root command and ``speech`` to ``bench``."""
-    from bot.cli import group
+    from config.cli import group
 
     root.add_command(say)
     group(root, "bench").add_command(bench_speech)

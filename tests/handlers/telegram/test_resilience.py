@@ -71,10 +71,11 @@ async def test_errors_are_logged_without_the_token_and_the_user_is_told(
 
     handler = Collect(logging.DEBUG)
     handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
-    root = logging.getLogger()
-    old_level = root.level
+    root, httpx_log = logging.getLogger(), logging.getLogger("httpx")
+    old_level, old_httpx = root.level, httpx_log.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
+    httpx_log.setLevel(logging.DEBUG)  # other tests' setup_logging may have quieted it
     logsafe.install([TOKEN])
     try:
         core = await start_bot()
@@ -88,6 +89,7 @@ async def test_errors_are_logged_without_the_token_and_the_user_is_told(
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
+        httpx_log.setLevel(old_httpx)
         logsafe.install([])
     assert fake.sent(USER)[0].params["text"] == SORRY  # the 400 reached the error handler
     assert any("Telegram update failed: BadRequest" in line for line in lines)
