@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,14 @@ from pydantic import BaseModel
 
 from config import Settings, SettingsError, load_settings
 from config.settings import _env_name
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests set exactly the variables they mean (CI exports HAPPYTALK_DATA_DIR)."""
+    for name in list(os.environ):
+        if name.startswith("HAPPYTALK_"):
+            monkeypatch.delenv(name)
 
 
 def _env_names() -> list[str]:
