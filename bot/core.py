@@ -146,13 +146,6 @@ class DialogueCore:
         """The user's reply mode and language (defaults when unknown); for adapters' toggles."""
         return await self._settings(user)
 
-    def offered_to(self, user: UserRef, track_id: str) -> bool:
-        """Whether ``track_id`` was offered to ``user`` (synchronous; for adapters' id checks)."""
-        try:
-            return self.store.was_offered(user.key, track_id)
-        except StoreError:
-            return False
-
     # ---------------------------------------------------------------- plumbing
     async def _guarded(self, user: UserRef, op: Callable[[], Awaitable[list[Event]]]) -> list[Event]:
         if not self.access.allowed(user):

@@ -52,7 +52,7 @@ async def test_chat_defers_then_follows_up_with_reply_and_track_buttons(
     assert all(i.startswith(("ht:p:", "ht:l:", "ht:d:")) and f":{owner}:" in i for i in ids)
     assert len(set(ids)) == 15
     picks = [i.rsplit(":", 1)[1] for i in ids[:5]]
-    assert all(bot.core.offered_to(UserRef("discord", owner), t) for t in picks)
+    assert all(bot.core.store.was_offered(UserRef("discord", owner).key, t) for t in picks)
     assert [b["emoji"]["name"] for b in rows[1]["components"]] == ["👍"] * 5
 
 

@@ -7,7 +7,6 @@ Locally the test is skipped when Chromium (or axe-core) is missing; under CI it 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -15,10 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from bot.core import DialogueCore
-from config import Settings
 from handlers.web import WebAdapter
 
 CHROMIUM = shutil.which("chromium")
@@ -41,18 +37,6 @@ def require(present: bool, why: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{why} (CI must install it; see the module docstring)")
         pytest.skip(why)
-
-
-@pytest.fixture
-async def server(core: DialogueCore, settings: Settings) -> AsyncIterator[WebAdapter]:
-    web = settings.web.model_copy(update={"port": 0, "secret": SecretStr("browser-test-secret")})
-    adapter = WebAdapter(core, settings.model_copy(update={"web": web}))
-    stop = asyncio.Event()
-    task = asyncio.create_task(adapter.serve(stop))
-    await asyncio.wait_for(adapter.listening.wait(), 10)
-    yield adapter
-    stop.set()
-    await asyncio.wait_for(task, 10)
 
 
 @pytest.fixture

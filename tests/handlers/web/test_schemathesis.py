@@ -7,7 +7,6 @@ input must be rejected with a 4xx (schemathesis' default checks).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import hypothesis
@@ -15,29 +14,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
-from pydantic import SecretStr
 from schemathesis import GenerationMode
 from schemathesis.core.result import Ok
 
-from bot.core import DialogueCore
-from config import Settings
 from handlers.web import WebAdapter
 
 # Chat runs the real models, so keep the per-operation budget small; the rest are cheap.
 EXAMPLES = {"POST /api/messages": 12}
 DEFAULT_EXAMPLES = 25
-
-
-@pytest.fixture
-async def server(core: DialogueCore, settings: Settings) -> AsyncIterator[WebAdapter]:
-    web = settings.web.model_copy(update={"port": 0, "secret": SecretStr("schemathesis-secret-123")})
-    adapter = WebAdapter(core, settings.model_copy(update={"web": web}))
-    stop = asyncio.Event()
-    task = asyncio.create_task(adapter.serve(stop))
-    await asyncio.wait_for(adapter.listening.wait(), 10)
-    yield adapter
-    stop.set()
-    await asyncio.wait_for(task, 10)
 
 
 def fuzz(url: str) -> list[str]:
