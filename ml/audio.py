@@ -3,19 +3,23 @@
 A *voice note* is what Telegram shows as a voice bubble and Discord as a voice message:
 OGG/Opus, mono, under 1 MB, with its duration and a waveform of at most 256 amplitude
 bytes (0..255). :func:`encode_voice_note` turns any mono (or multi-channel, mixed down)
-float or integer samples at any rate into one.
+float or integer samples at any rate into one, with libopus (:mod:`ml.opus`) or, when that is
+not installed, libsndfile's slower Opus writer.
 """
 
 from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import soundfile as sf
 import soxr  # type: ignore[import-untyped]
+
+from ml.opus import OPUS_RATES, OpusError, libopus
 
 VOICE_NOTE_RATE = 48_000
 """Sample rate of every voice note (Opus's native rate)."""
@@ -26,6 +30,8 @@ WAVEFORM_MAX_POINTS = 256
 WAVEFORM_POINTS_PER_SECOND = 10
 
 FloatArray = npt.NDArray[np.float32]
+OpusEncoder = Callable[[FloatArray, int], bytes]
+"""Mono float32 samples and their rate in, an OGG/Opus file that decodes at 48 kHz out."""
 
 
 class AudioError(ValueError):
@@ -108,39 +114,62 @@ def waveform(samples: FloatArray, rate: int) -> tuple[int, ...]:
     return tuple(int(v) for v in np.round(rms / peak * 255.0))
 
 
-def _encode_opus(samples: FloatArray) -> bytes:
+def encode_opus_soundfile(samples: FloatArray, rate: int) -> bytes:
+    """OGG/Opus 48 kHz through libsndfile: the fallback when libopus is not installed."""
     buf = io.BytesIO()
-    sf.write(buf, samples, VOICE_NOTE_RATE, format="OGG", subtype="OPUS")
+    sf.write(buf, resample(samples, rate), VOICE_NOTE_RATE, format="OGG", subtype="OPUS")
     return buf.getvalue()
 
 
+def encode_opus(samples: FloatArray, rate: int) -> bytes:
+    """Mono float32 ``samples`` at ``rate`` as OGG/Opus that decodes at 48 kHz.
+
+    libopus takes its own rates (gTTS's 24 kHz) directly; other rates are resampled first.
+    """
+    lib = libopus()
+    if lib is None:
+        return encode_opus_soundfile(samples, rate)
+    if rate not in OPUS_RATES:
+        samples, rate = resample(samples, rate), VOICE_NOTE_RATE
+    try:
+        return lib.encode(samples, rate)
+    except OpusError as exc:
+        raise AudioError(f"cannot encode Opus: {exc}") from None
+
+
 def encode_voice_note(
-    samples: npt.ArrayLike, sample_rate: int, max_bytes: int = VOICE_NOTE_MAX_BYTES
+    samples: npt.ArrayLike,
+    sample_rate: int,
+    max_bytes: int = VOICE_NOTE_MAX_BYTES,
+    encoder: OpusEncoder = encode_opus,
 ) -> VoiceNoteAudio:
     """Encode ``samples`` at ``sample_rate`` as an OGG/Opus 48 kHz mono voice note.
 
     The note is kept at most ``max_bytes`` long by cutting the end of the audio (then
-    ``trimmed`` is True). Raises :class:`AudioError` for empty or malformed input.
+    ``trimmed`` is True). ``encoder`` is :func:`encode_opus` except when comparing with
+    :func:`encode_opus_soundfile`. Raises :class:`AudioError` for empty or malformed input.
     """
     mono = to_mono_float(samples)
     if len(mono) == 0:
         raise AudioError("no samples to encode")
     if max_bytes < 4096:
         raise AudioError(f"max_bytes must be at least 4096, got {max_bytes}")
-    audio = resample(mono, sample_rate)
-    ogg = _encode_opus(audio)
+    if sample_rate <= 0:
+        raise AudioError(f"sample rate must be positive, got {sample_rate}")
+    audio = mono
+    ogg = encoder(audio, sample_rate)
     trimmed = False
     while len(ogg) > max_bytes:
         # bitrate is roughly constant: cut proportionally, with a margin for page overhead
         keep = int(len(audio) * (max_bytes / len(ogg)) * 0.95)
-        if keep < VOICE_NOTE_RATE // 10:
+        if keep < sample_rate // 10:
             raise AudioError(f"cannot fit audio into {max_bytes} bytes")
         audio = audio[:keep]
-        ogg = _encode_opus(audio)
+        ogg = encoder(audio, sample_rate)
         trimmed = True
     return VoiceNoteAudio(
         ogg=ogg,
-        duration_s=len(audio) / VOICE_NOTE_RATE,
-        waveform=waveform(audio, VOICE_NOTE_RATE),
+        duration_s=len(audio) / sample_rate,
+        waveform=waveform(audio, sample_rate),
         trimmed=trimmed,
     )

@@ -58,15 +58,9 @@ def say(text: str, lang: str, output: Path, engine: str | None) -> None:
 @click.option("--json", "json_mode", is_flag=True, help="Print one JSON object instead of a table.")
 def bench_speech(runs: int, json_mode: bool) -> None:
     """Offline synthesis + encoding, cached notes, and MP3 → Opus encoding (p50/p90 ms)."""
-    import json
+    from ml.speech.bench import report, run
 
-    from ml.speech.bench import format_table, run
-
-    rows = run(runs)
-    if json_mode:
-        click.echo(json.dumps({"speech": [row.as_dict() for row in rows]}))
-    else:
-        click.echo(format_table(rows))
+    click.echo(report(run(runs), json_mode))
 
 
 def register(root: click.Group) -> None:

@@ -47,10 +47,14 @@ def test_say_nothing_speakable_fails_clearly(env: Path) -> None:
     assert not (env / "note.ogg").exists()
 
 
-def test_bench_speech_prints_the_three_targets(env: Path) -> None:
+def test_bench_speech_prints_the_three_targets_and_the_encoder_baseline(env: Path) -> None:
     result = CliRunner().invoke(main, ["bench", "speech", "--runs", "1", "--json"])
     assert result.exit_code == 0, result.output
-    rows = {row["name"]: row for row in json.loads(result.output)["speech"]}
-    assert [row["target_ms"] for row in rows.values()] == [150.0, 5.0, 50.0]
+    report = json.loads(result.output)
+    rows = {row["name"]: row for row in report["speech"]}
+    assert [row["target_ms"] for row in rows.values()][:3] == [150.0, 5.0, 50.0]
+    assert "libsndfile encoder (baseline)" in list(rows)[3] and report["speech"][3]["target_ms"] is None
     cached = rows["cached note"]["p50_ms"]
     assert 0 < cached < rows["offline 100 chars: synth + encode"]["p50_ms"]
+    assert set(report["mp3_to_opus_speedup"]) == {"wall", "cpu"}
+    assert all(ratio > 0 for ratio in report["mp3_to_opus_speedup"].values())
