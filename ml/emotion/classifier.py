@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from zipfile import BadZipFile
 
 import numpy as np
 import torch
@@ -16,13 +17,15 @@ from safetensors.torch import load_file
 from tokenizers import Tokenizer
 
 from ml.emotion.encoder import EmotionEncoder, EncoderConfig
+from ml.emotion.ensemble import ENSEMBLE_FILE, Ensemble
 from ml.emotion.labels import LABELS
 from ml.emotion.tokenization import MAX_CHARS, load_tokenizer
 from ml.lang import Lang, detect_lang
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 LANGS: tuple[Lang, ...] = ("en", "ko")
-BATCH = 64
+BATCH = 64  # most texts in one forward pass
+BUCKET_OVERHEAD = 16  # fixed cost of one forward pass, in padded tokens (measured, see MODEL_CARD)
 
 # Emoji the English vocabulary lacks, spelled as words so they still carry their feeling.
 _EMOJI_WORDS = {
@@ -72,8 +75,41 @@ class EmotionResult:
         return max(self.scores.values())
 
 
+def length_buckets(lengths: Sequence[int], overhead: float | None = None) -> list[list[int]]:
+    """Positions grouped into forward passes of similar token length (each ≤ ``BATCH`` long).
+
+    Padding costs compute, every extra pass costs a fixed ``overhead`` (in padded tokens,
+    default ``BUCKET_OVERHEAD``): over the positions sorted by length, a dynamic programme picks
+    the cuts that minimise ``Σ (overhead + size × longest)``. A huge overhead (e.g. 1e9) gives
+    the fewest passes, ⌈n / BATCH⌉, as without bucketing.
+    """
+    overhead = BUCKET_OVERHEAD if overhead is None else overhead
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    sorted_len = [lengths[i] for i in order]
+    cost = [0] + [math.inf] * len(order)
+    cut = [0] * (len(order) + 1)
+    for j in range(1, len(order) + 1):
+        longest = sorted_len[j - 1]
+        for i in range(max(0, j - BATCH), j):
+            c = cost[i] + overhead + (j - i) * longest
+            if c < cost[j]:
+                cost[j], cut[j] = c, i
+    groups: list[list[int]] = []
+    j = len(order)
+    while j > 0:
+        groups.append(order[cut[j] : j])
+        j = cut[j]
+    return groups[::-1]
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return np.asarray(p / p.sum(axis=1, keepdims=True))
+
+
 class _LangModel:
-    """One language's encoder (int8 linear layers), tokenizer and temperature."""
+    """One language's encoder (int8 linear layers), tokenizer, temperature and optional ensemble."""
 
     def __init__(self, directory: Path) -> None:
         try:
@@ -82,12 +118,14 @@ class _LangModel:
                 raise ModelLoadError(f"{directory}: labels {meta['labels']} are not {list(LABELS)}")
             self.temperature = float(meta["temperature"])
             self.tokenizer: Tokenizer = load_tokenizer(directory / "tokenizer.json", int(meta["max_len"]))
+            self.tokenizer.no_padding()  # buckets are padded here, to their own longest text
             model = EmotionEncoder(EncoderConfig.from_dict(meta["encoder"]))
             state = load_file(str(directory / "model.safetensors"))
             model.load_state_dict({k: v.float() for k, v in state.items()})
+            self.ensemble = Ensemble.load(directory) if (directory / ENSEMBLE_FILE).exists() else None
         except ModelLoadError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError, BadZipFile) as exc:
             raise ModelLoadError(f"cannot load emotion model from {directory}: {exc}") from exc
         if not (math.isfinite(self.temperature) and self.temperature > 0):
             raise ModelLoadError(f"{directory}: temperature must be a positive number")
@@ -98,20 +136,27 @@ class _LangModel:
             )
 
     @torch.inference_mode()
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        """Calibrated probabilities (n, 7) in input order; batches hold texts of similar length."""
+    def encoder_probabilities(self, texts: list[str]) -> np.ndarray:
+        """The encoder's calibrated probabilities (n, 7) in input order."""
         out = np.empty((len(texts), len(LABELS)), dtype=np.float64)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            idx = order[start : start + BATCH]
-            enc = self.tokenizer.encode_batch([texts[i] for i in idx])
-            ids = torch.tensor([e.ids for e in enc], dtype=torch.long)
-            mask = torch.tensor([e.attention_mask for e in enc], dtype=torch.long)
-            logits = self.model(ids, mask).double().numpy() / self.temperature
-            logits -= logits.max(axis=1, keepdims=True)
-            p = np.exp(logits)
-            out[idx] = p / p.sum(axis=1, keepdims=True)
+        if not texts:
+            return out
+        enc = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        for idx in length_buckets([len(e) for e in enc]):
+            width = max(len(enc[i]) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                ids[row, : len(enc[i])] = enc[i]
+                mask[row, : len(enc[i])] = 1
+            logits = self.model(torch.from_numpy(ids), torch.from_numpy(mask)).double().numpy()
+            out[idx] = _softmax(logits / self.temperature)
         return out
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Calibrated probabilities (n, 7) in input order: the encoder's, or the ensemble's."""
+        p = self.encoder_probabilities(texts)
+        return p if self.ensemble is None else self.ensemble.combine(p, texts)
 
 
 def _clean(text: object, lang: Lang) -> str:

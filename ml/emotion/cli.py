@@ -47,6 +47,13 @@ def _load_classifier(model: Path | None) -> EmotionClassifier:
 @click.option("--threads", type=int, default=1, show_default=True)
 @click.option("--checkpoint-every", type=int, default=200, show_default=True)
 @click.option(
+    "--max-minutes",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Stop training after this many minutes (checkpoint, then export); 0 = no limit.",
+)
+@click.option(
     "--work-dir",
     type=click.Path(path_type=Path),
     default=None,
@@ -70,6 +77,12 @@ def _load_classifier(model: Path | None) -> EmotionClassifier:
     is_flag=True,
     help="Calibrate and export the latest checkpoint in --work-dir without training further.",
 )
+@click.option(
+    "--ngram",
+    is_flag=True,
+    help="Korean only: fit the char n-gram model and the ensemble mix for the encoder in --out "
+    "(no encoder training).",
+)
 def train_emotion(
     lang: str,
     epochs: float | None,
@@ -82,13 +95,25 @@ def train_emotion(
     subsample: int,
     threads: int,
     checkpoint_every: int,
+    max_minutes: float,
     work_dir: Path | None,
     out: Path | None,
     resume: bool,
     init: Path | None,
     export_checkpoint: bool,
+    ngram: bool,
 ) -> None:
     """Fine-tune the emotion classifier for one language and export it."""
+    if ngram:
+        if lang != "ko":
+            raise click.UsageError("--ngram is for the Korean model (--lang ko)")
+        from ml.emotion.ensemble import fit_ensemble
+
+        target = out or WEIGHTS_DIR / lang
+        if not (target / "config.json").exists():
+            raise click.ClickException(f"no exported Korean encoder in {target}")
+        click.echo(json.dumps(fit_ensemble(target, seed=seed)))
+        return
     from ml.emotion.train import TrainConfig, train
 
     cfg = TrainConfig(
@@ -107,7 +132,14 @@ def train_emotion(
     )
     work = work_dir or Path("/tmp/emotion") / lang
     try:
-        summary = train(cfg, work, out or WEIGHTS_DIR / lang, resume=resume, export_only=export_checkpoint)
+        summary = train(
+            cfg,
+            work,
+            out or WEIGHTS_DIR / lang,
+            resume=resume,
+            export_only=export_checkpoint,
+            max_minutes=max_minutes,
+        )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(summary))

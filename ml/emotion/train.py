@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -151,15 +152,34 @@ def predict_logits(model: EmotionEncoder, tok: Tokenizer, texts: list[str], batc
     return out
 
 
+def validation_macro_f1(model: EmotionEncoder, tok: Tokenizer, data: Dataset) -> float:
+    """Macro-F1 of ``model`` on ``data`` (the calibration slice of the training rows)."""
+    from ml.emotion.metrics import report
+
+    was_training = model.training
+    pred = torch.softmax(predict_logits(model, tok, data.texts), dim=-1).numpy()
+    model.train(was_training)
+    return report(pred, data.labels()).macro_f1
+
+
 def train(
-    cfg: TrainConfig, work_dir: Path, out_dir: Path, resume: bool = False, export_only: bool = False
+    cfg: TrainConfig,
+    work_dir: Path,
+    out_dir: Path,
+    resume: bool = False,
+    export_only: bool = False,
+    max_minutes: float = 0.0,
 ) -> dict[str, object]:
     """Train, calibrate and export to ``out_dir``; checkpoints go to ``work_dir``.
 
     ``export_only`` calibrates and exports the latest checkpoint without training further
-    (e.g. to ship a run that must stop early); it implies ``resume``.
+    (e.g. to ship a run that must stop early); it implies ``resume``. ``max_minutes`` > 0 stops
+    training after that much wall time (checkpointing first). At every checkpoint the model is
+    scored on the calibration slice (``val_macro_f1`` in ``val_log.jsonl``) and the best one so
+    far is kept in ``best.pt``; that one is exported.
     """
     resume = resume or export_only
+    started = time.monotonic()
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -191,9 +211,14 @@ def train(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
     )
     step = 0
+    best_f1 = -1.0
     ckpt = work_dir / CHECKPOINT
+    best = work_dir / "best.pt"
     if export_only and not ckpt.exists():
         raise ValueError(f"no checkpoint to export in {work_dir}")
+    if not resume:  # a fresh run must not export a best model left by an earlier one
+        best.unlink(missing_ok=True)
+        (work_dir / "val_log.jsonl").unlink(missing_ok=True)
     if resume and ckpt.exists():
         state = torch.load(ckpt, weights_only=False)
         if state["config"] != asdict(cfg):
@@ -202,6 +227,7 @@ def train(
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
         step = int(state["step"])
+        best_f1 = float(state.get("best_f1", -1.0))
         torch.set_rng_state(state["rng"])
         log.info("resumed at step %d", step)
     weights = _class_weights(train_set)
@@ -209,10 +235,11 @@ def train(
     model.train()
     bar = tqdm(total=total, initial=step, desc=f"train emotion/{cfg.lang}", unit="step")
     running = 0.0
-    while step < total and not export_only:
+    stop = export_only
+    while step < total and not stop:
         epoch, offset = divmod(step, steps_per_epoch)
         for idx in _batches(train_set, tok, cfg, epoch)[offset:]:
-            if step >= total:
+            if step >= total or stop:
                 break
             ids, mask = encode(tok, [train_set.texts[i] for i in idx])
             y = targets[idx]
@@ -227,7 +254,15 @@ def train(
             running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
             bar.update(1)
             bar.set_postfix(loss=f"{running:.3f}", epoch=epoch)
-            if step % cfg.checkpoint_every == 0 or step == total:
+            stop = max_minutes > 0 and time.monotonic() - started > max_minutes * 60
+            if step % cfg.checkpoint_every == 0 or step == total or stop:
+                val_f1 = validation_macro_f1(model, tok, calib)
+                with (work_dir / "val_log.jsonl").open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"step": step, "val_macro_f1": round(val_f1, 4)}) + "\n")
+                if val_f1 > best_f1:
+                    best_f1 = val_f1
+                    torch.save({"model": model.state_dict(), "step": step}, best.with_suffix(".tmp"))
+                    best.with_suffix(".tmp").replace(best)
                 state = {
                     "model": model.state_dict(),
                     "opt": opt.state_dict(),
@@ -235,14 +270,27 @@ def train(
                     "step": step,
                     "rng": torch.get_rng_state(),
                     "config": asdict(cfg),
+                    "best_f1": best_f1,
                 }
                 torch.save(state, ckpt.with_suffix(".tmp"))
                 ckpt.with_suffix(".tmp").replace(ckpt)  # a reader never sees half a file
+    if stop and not export_only:
+        log.warning("stopped at step %d of %d after --max-minutes %s", step, total, max_minutes)
     bar.close()
+    if best.exists():
+        kept = torch.load(best, weights_only=False)
+        model.load_state_dict(kept["model"])
+        log.info("exporting the best validation checkpoint (step %d)", kept["step"])
     logits = predict_logits(model, tok, calib.texts)
     temperature = fit_temperature(logits, torch.tensor(calib.labels()))
     export(model, tok_path, cfg, temperature, out_dir)
-    return {"steps": step, "train_rows": len(train_set), "calib_rows": len(calib), "temperature": temperature}
+    return {
+        "steps": step,
+        "best_val_macro_f1": round(best_f1, 4),
+        "train_rows": len(train_set),
+        "calib_rows": len(calib),
+        "temperature": temperature,
+    }
 
 
 def export(model: EmotionEncoder, tok_path: Path, cfg: TrainConfig, temperature: float, out: Path) -> None:

@@ -53,3 +53,12 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
 def test_eval_needs_exactly_one_source() -> None:
     result = CliRunner().invoke(main, ["eval", "emotion"])
     assert result.exit_code == 2 and "exactly one" in result.output
+
+
+def test_train_ngram_option_errors_are_clear(tmp_path: Path) -> None:
+    english = CliRunner().invoke(main, ["train", "emotion", "--lang", "en", "--ngram"])
+    assert english.exit_code == 2 and "--ngram is for the Korean model" in english.output
+    missing = CliRunner().invoke(
+        main, ["train", "emotion", "--lang", "ko", "--ngram", "--out", str(tmp_path / "none")]
+    )
+    assert missing.exit_code == 1 and "no exported Korean encoder" in missing.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def test_tiny_runs_export_models_the_classifier_loads(tmp_path: Path) -> None:
     state = load_file(str(tmp_path / "out" / "ko" / "model.safetensors"))
     assert all(t.dtype == torch.float16 for t in state.values())
     assert state["embeddings.word_embeddings.weight"].shape[0] <= 8000  # Korean WordPiece vocab
-    again = TrainConfig(lang="ko", init=str(tmp_path / "out" / "ko"), **TINY)  # type: ignore[arg-type]
+    again = TrainConfig(lang="ko", init=str(tmp_path / "out" / "ko"), **TINY)
     train(again, tmp_path / "work2", tmp_path / "out2")
     assert (tmp_path / "out2" / "tokenizer.json").read_bytes() == (
         tmp_path / "out" / "ko" / "tokenizer.json"
@@ -46,20 +47,20 @@ def test_resume_after_interruption_matches_an_uninterrupted_run_and_checks_setti
     _run("ko", tmp_path / "whole")
     (tmp_path / "cut" / "work" / "ko").mkdir(parents=True)
     shutil.copy(tmp_path / "whole" / "work" / "ko" / "tokenizer.json", tmp_path / "cut" / "work" / "ko")
-    real_encode = train_mod.encode
+    real_validate = train_mod.validation_macro_f1
     calls = {"n": 0}
 
-    def interrupt_on_third_batch(*args: object) -> object:
+    def interrupt_while_checkpointing_step_two(*args: object) -> float:
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise KeyboardInterrupt
-        return real_encode(*args)  # type: ignore[arg-type]
+        return real_validate(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(train_mod, "encode", interrupt_on_third_batch)
+    monkeypatch.setattr(train_mod, "validation_macro_f1", interrupt_while_checkpointing_step_two)
     with pytest.raises(KeyboardInterrupt):
         _run("ko", tmp_path / "cut")
-    monkeypatch.setattr(train_mod, "encode", real_encode)
-    assert torch.load(tmp_path / "cut" / "work" / "ko" / "checkpoint.pt", weights_only=False)["step"] == 2
+    monkeypatch.setattr(train_mod, "validation_macro_f1", real_validate)
+    assert torch.load(tmp_path / "cut" / "work" / "ko" / "checkpoint.pt", weights_only=False)["step"] == 1
     summary = _run("ko", tmp_path / "cut", resume=True)
     assert summary["steps"] == 3
     a = load_file(str(tmp_path / "whole" / "out" / "ko" / "model.safetensors"))
@@ -68,3 +69,15 @@ def test_resume_after_interruption_matches_an_uninterrupted_run_and_checks_setti
     other = TrainConfig(lang="ko", **{**TINY, "seed": 99})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="different settings"):
         train(other, tmp_path / "cut" / "work" / "ko", tmp_path / "other", resume=True)
+
+
+def test_max_minutes_stops_early_and_exports_the_best_validation_checkpoint(tmp_path: Path) -> None:
+    cfg = TrainConfig(lang="ko", **TINY)  # type: ignore[arg-type]
+    work = tmp_path / "work"
+    summary = train(cfg, work, tmp_path / "out" / "ko", max_minutes=1e-9)
+    assert summary["steps"] == 1  # the limit is checked after every step
+    log = [json.loads(line) for line in (work / "val_log.jsonl").read_text().splitlines()]
+    assert [row["step"] for row in log] == [1]
+    assert summary["best_val_macro_f1"] == log[0]["val_macro_f1"]
+    assert (work / "best.pt").exists() and (tmp_path / "out" / "ko" / "model.safetensors").exists()
+    assert torch.load(work / "checkpoint.pt", weights_only=False)["step"] == 1
