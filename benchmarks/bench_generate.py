@@ -5,6 +5,13 @@ Prints one table row per backend: p50/p95 ms per reply (one request at a time, u
 ``max_new_tokens`` new tokens, ``num_candidates`` candidates), the process CPU time per reply
 (p50; equals wall time on an idle machine with one thread), reply tokens per second, the
 process RSS after loading and after the run, and the quality figures of those replies.
+
+``--batch 1,8,16,32 [--rounds 5]``: the transformer answering batches of that many held-out
+requests, as the core's micro-batcher sends them, several ways in the same run (interleaved, median
+ms per batch and messages per second): ``hf`` = Hugging Face ``generate`` with every request's
+``num_candidates`` rows (the previous sampler, the baseline), ``loop`` = our KV-cache loop with the
+same rows, ``budgetR`` = ``generate()`` as shipped with ``max_batch_rows`` R (``--budgets 16,32``):
+fewer candidates per request once requests x ``num_candidates`` would exceed R.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _rss_mb() -> float:
@@ -69,13 +78,120 @@ def bench(backend: str, n: int, threads: int) -> dict[str, float]:
     }
 
 
+def _hf_generate(generator: Any, requests: list[Any]) -> list[str]:
+    """The previous sampler: one HF ``generate`` call with ``num_candidates`` rows per request."""
+    import torch
+
+    from ml.generate.scoring import pick_best
+
+    prompts = generator.prompts(requests)
+    width = max(len(x) for x in prompts)
+    ids = torch.full((len(prompts), width), generator.pad_id, dtype=torch.long)
+    mask = torch.zeros((len(prompts), width), dtype=torch.long)
+    for row, prompt in enumerate(prompts):
+        ids[row, width - len(prompt) :] = torch.tensor(prompt)
+        mask[row, width - len(prompt) :] = 1
+    p, n = generator.params(), generator.settings.num_candidates
+    with torch.inference_mode():
+        out = generator.model.generate(
+            input_ids=ids,
+            attention_mask=mask,
+            do_sample=True,
+            temperature=p.temperature,
+            top_k=p.top_k,
+            top_p=p.top_p,
+            repetition_penalty=p.repetition_penalty,
+            no_repeat_ngram_size=p.no_repeat_ngram_size,
+            max_new_tokens=p.max_new_tokens,
+            min_new_tokens=p.min_new_tokens,
+            num_return_sequences=n,
+            pad_token_id=generator.pad_id,
+            eos_token_id=list(p.stop_ids),
+            suppress_tokens=list(p.suppress_ids),
+        )
+    texts = [generator._decode([t for t in seq if t not in p.stop_ids]) for seq in out[:, width:].tolist()]
+    return [pick_best(r, texts[i * n : (i + 1) * n]) for i, r in enumerate(requests)]
+
+
+def _loop_all_candidates(generator: Any, requests: list[Any]) -> list[str]:
+    """Our KV-cache loop with ``num_candidates`` rows per request (no row budget)."""
+    from ml.generate.scoring import pick_best
+
+    drawn = generator.sample(requests, generator.settings.num_candidates)
+    return [pick_best(r, c) for r, c in zip(requests, drawn, strict=True)]
+
+
+def _with_budget(rows: int) -> Callable[[Any, list[Any]], list[str]]:
+    """``generate()`` as shipped, with ``max_batch_rows`` = ``rows``."""
+
+    def run(generator: Any, requests: list[Any]) -> list[str]:
+        shipped = generator.settings
+        generator.settings = shipped.model_copy(update={"max_batch_rows": rows})
+        try:
+            return list(generator.generate(requests))
+        finally:
+            generator.settings = shipped
+
+    return run
+
+
+def bench_batches(sizes: list[int], rounds: int, threads: int, budgets: list[int]) -> list[dict[str, Any]]:
+    """Median ms per batch and messages per second for each batch size and sampler."""
+    import torch
+
+    from config.settings import GeneratorSettings
+    from ml.generate import load_generator
+    from ml.generate.corpus import load_pairs
+    from ml.generate.evaluate import balanced_sample, request_for
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    generator: Any = load_generator(GeneratorSettings())
+    pool = [request_for(p) for p in balanced_sample(load_pairs(heldout=True), 200)]
+    ways: dict[str, Callable[[Any, list[Any]], list[str]]] = {
+        "hf": _hf_generate,
+        "loop": _loop_all_candidates,
+        **{f"budget{b}": _with_budget(b) for b in budgets},
+    }
+    rows: list[dict[str, Any]] = []
+    for size in sizes:
+        millis: dict[str, list[float]] = {name: [] for name in ways}
+        for round_ in range(rounds + 1):  # round 0 warms up
+            start = (round_ * size * 7) % len(pool)
+            batch = [pool[(start + 37 * i) % len(pool)] for i in range(size)]  # mixed en/ko
+            for name, way in ways.items():
+                t0 = time.perf_counter()
+                replies = way(generator, batch)
+                if round_:
+                    millis[name].append(1000 * (time.perf_counter() - t0))
+                assert len(replies) == size and all(r.strip() for r in replies)
+        for name, values in millis.items():
+            ms = statistics.median(values)
+            rows.append({"batch": size, "sampler": name, "ms_per_batch": ms, "msgs_per_s": 1000 * size / ms})
+    return rows
+
+
 def main() -> None:
     """Parse arguments, run, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["transformer", "char_lstm", "both"], default="both")
     parser.add_argument("--n", type=int, default=100, help="held-out messages (half English, half Korean)")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--batch", default=None, help="comma-separated batch sizes (transformer batch mode)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per batch size (batch mode)")
+    parser.add_argument("--budgets", default="32", help="max_batch_rows values to compare (batch mode)")
     args = parser.parse_args()
+    if args.batch:
+        sizes = [int(x) for x in args.batch.split(",") if x.strip()]
+        budgets = [int(x) for x in args.budgets.split(",") if x.strip()]
+        table = bench_batches(sizes, args.rounds, args.threads, budgets)
+        base = {r["batch"]: r["ms_per_batch"] for r in table if r["sampler"] == "hf"}
+        print(f"{'batch':>5s} {'sampler':>12s} {'ms/batch':>10s} {'msgs/s':>8s} {'vs hf':>7s}")
+        for r in table:
+            speedup = base[r["batch"]] / r["ms_per_batch"]
+            line = f"{r['batch']:5d} {r['sampler']:>12s} {r['ms_per_batch']:10.1f} {r['msgs_per_s']:8.1f}"
+            print(f"{line} {speedup:6.2f}x")
+        return
     backends = ["transformer", "char_lstm"] if args.backend == "both" else [args.backend]
     rows = {b: bench(b, args.n, args.threads) for b in backends}
     keys = list(next(iter(rows.values())))

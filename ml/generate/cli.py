@@ -43,9 +43,30 @@ from ml.generate.corpus import DEFAULT_DATA_DIR
 @click.option("--batch-size", type=int, default=32, show_default=True)
 @click.option("--lr", type=float, default=1e-3, show_default=True)
 @click.option("--limit", type=int, default=None, help="Use only this many training pairs (smoke runs).")
-@click.option("--max-minutes", type=float, default=None, help="Stop (and save) after this wall time.")
+@click.option(
+    "--max-minutes",
+    type=float,
+    default=None,
+    help="Stop (and save) after this wall time; the learning rate reaches its floor by then.",
+)
 @click.option("--threads", type=int, default=2, show_default=True)
 @click.option("--resume/--no-resume", default=True, show_default=True)
+@click.option(
+    "--init",
+    "init_dir",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="Continue training from this transformer model directory (its tokenizer and size).",
+)
+@click.option("--korean-repeat", type=int, default=2, show_default=True, help="Korean copies per epoch.")
+@click.option(
+    "--emotion-repeat",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Copies per epoch of English pairs whose message has a non-neutral emotion.",
+)
+@click.option("--warmup-steps", type=int, default=100, show_default=True)
 def train_generator(
     data_dir: Path,
     out_dir: Path,
@@ -61,10 +82,18 @@ def train_generator(
     max_minutes: float | None,
     threads: int,
     resume: bool,
+    init_dir: Path | None,
+    korean_repeat: int,
+    emotion_repeat: int,
+    warmup_steps: int,
 ) -> None:
     """Train the reply generator on the shared dialogue corpora (resumable)."""
     from ml.generate.corpus import load_pairs
 
+    if min(korean_repeat, emotion_repeat) < 1:
+        raise click.BadParameter("repeats must be at least 1", param_hint="--korean-repeat/--emotion-repeat")
+    if init_dir is not None and backend != "transformer":
+        raise click.BadParameter("--init works with the transformer backend", param_hint="--init")
     pairs = load_pairs(data_dir, limit=limit)
     if not pairs:
         raise click.ClickException(f"no dialogue pairs found under {data_dir}")
@@ -80,8 +109,13 @@ def train_generator(
             epochs=epochs,
             batch_size=batch_size,
             lr=lr,
+            warmup_steps=warmup_steps,
+            korean_repeat=korean_repeat,
+            emotion_repeat=emotion_repeat,
         )
-        train_transformer(pairs, out_dir, cfg, resume=resume, max_minutes=max_minutes, threads=threads)
+        train_transformer(
+            pairs, out_dir, cfg, resume=resume, max_minutes=max_minutes, threads=threads, init_dir=init_dir
+        )
     else:
         from ml.generate.char_lstm import CharLSTMConfig, train_char_lstm
 

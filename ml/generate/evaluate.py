@@ -31,12 +31,20 @@ def request_for(pair: Pair) -> ReplyRequest:
 
 
 def perplexity(generator: Any, pairs: Sequence[Pair]) -> dict[str, float]:
-    """Reply perplexity per model token and per character (comparable across backends)."""
-    nll, tokens, chars = generator.reply_nll(pairs)
+    """Reply perplexity per model token and per character (comparable across backends), overall
+    and per language (``perplexity_token_en`` ...)."""
+    result: dict[str, float] = {}
+    total = [0.0, 0, 0]
+    for lang in sorted({p.lang for p in pairs}):
+        nll, tokens, chars = generator.reply_nll([p for p in pairs if p.lang == lang])
+        result[f"perplexity_token_{lang}"] = math.exp(nll / max(1, tokens))
+        total = [total[0] + nll, total[1] + tokens, total[2] + chars]
+    nll, tokens, chars = total
     return {
         "perplexity_token": math.exp(nll / max(1, tokens)),
         "perplexity_char": math.exp(nll / max(1, chars)),
         "reply_tokens": float(tokens),
+        **result,
     }
 
 

@@ -8,7 +8,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ class TransformerConfig:
     lr: float = 1e-3
     warmup_steps: int = 100
     korean_repeat: int = 2
+    emotion_repeat: int = 1
     max_history: int = 2
     seed: int = 0
 
@@ -54,12 +55,20 @@ def example_ids(tokenizer: Any, pair: Pair, n_history: int, context: int) -> lis
     return head + tail
 
 
+def repeats(pair: Pair, cfg: TransformerConfig) -> int:
+    """Copies of ``pair`` per epoch: Korean ``korean_repeat``, English with an emotional message
+    (non-neutral label) ``emotion_repeat``, other pairs once."""
+    if pair.lang == "ko":
+        return cfg.korean_repeat
+    return cfg.emotion_repeat if pair.emotion != "neutral" else 1
+
+
 def build_examples(tokenizer: Any, pairs: Sequence[Pair], cfg: TransformerConfig) -> list[list[int]]:
-    """Every pair once (Korean ``korean_repeat`` times), with 0..max_history history turns."""
+    """Every pair ``repeats`` times, each copy with 0..max_history history turns."""
     rng = random.Random(cfg.seed)
     out: list[list[int]] = []
     for pair in pairs:
-        for _ in range(cfg.korean_repeat if pair.lang == "ko" else 1):
+        for _ in range(repeats(pair, cfg)):
             n_hist = rng.randint(0, min(cfg.max_history, len(pair.history)))
             out.append(example_ids(tokenizer, pair, n_hist, cfg.context))
     return out
@@ -95,8 +104,13 @@ def train_transformer(
     checkpoint_every: int = 200,
     progress: bool = True,
     on_step: Callable[[int, float], None] | None = None,
+    init_dir: Path | None = None,
 ) -> Path:
-    """Train (or resume) into ``out_dir``; returns it once a loadable model is saved there."""
+    """Train (or resume) into ``out_dir``; returns it once a loadable model is saved there.
+
+    ``init_dir``: start from that saved model and its tokenizer (continued training; the size
+    fields of ``cfg`` are then taken from the model). A checkpoint in ``out_dir`` still wins on resume.
+    """
     import torch
     from tqdm import tqdm
     from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
@@ -106,23 +120,32 @@ def train_transformer(
     out_dir.mkdir(parents=True, exist_ok=True)
     ckpt_dir = out_dir / "checkpoints"
     ckpt_path = ckpt_dir / CHECKPOINT
+    model_cls: Any = GPT2LMHeadModel
     if resume and (out_dir / "tokenizer.json").exists():
         tokenizer = AutoTokenizer.from_pretrained(str(out_dir), local_files_only=True)
+    elif init_dir is not None:
+        tokenizer = AutoTokenizer.from_pretrained(str(init_dir), local_files_only=True)
+        tokenizer.save_pretrained(str(out_dir))
     else:
         tokenizer = build_tokenizer(pairs, cfg)
         tokenizer.save_pretrained(str(out_dir))
-    model_cfg = GPT2Config(
-        vocab_size=len(tokenizer),
-        n_positions=cfg.context,
-        n_embd=cfg.n_embd,
-        n_layer=cfg.n_layer,
-        n_head=cfg.n_head,
-        bos_token_id=tokenizer.eos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-    )
-    model_cls: Any = GPT2LMHeadModel
-    model = model_cls(model_cfg)
+    if init_dir is not None:
+        model = model_cls.from_pretrained(str(init_dir), local_files_only=True)
+        mc = model.config
+        cfg = replace(cfg, vocab_size=mc.vocab_size, n_layer=mc.n_layer, n_embd=mc.n_embd, n_head=mc.n_head)
+        cfg = replace(cfg, context=mc.n_positions)
+    else:
+        model_cfg = GPT2Config(
+            vocab_size=len(tokenizer),
+            n_positions=cfg.context,
+            n_embd=cfg.n_embd,
+            n_layer=cfg.n_layer,
+            n_head=cfg.n_head,
+            bos_token_id=tokenizer.eos_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id,
+        )
+        model = model_cls(model_cfg)
     examples = build_examples(tokenizer, pairs, cfg)
     rng = random.Random(cfg.seed)
     steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
@@ -130,11 +153,15 @@ def train_transformer(
     optim = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
 
     def lr_at(step: int) -> float:
+        """Warm-up, then cosine to 10% by the last step or the end of ``max_minutes``, whichever is first."""
         if step < cfg.warmup_steps:
             return cfg.lr * (step + 1) / cfg.warmup_steps
         frac = (step - cfg.warmup_steps) / max(1, total_steps - cfg.warmup_steps)
+        if max_minutes is not None:
+            frac = max(frac, (time.monotonic() - started) / (max_minutes * 60))
         return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
 
+    started = time.monotonic()
     step = 0
     if resume and ckpt_path.exists():
         state = torch.load(ckpt_path, map_location="cpu", weights_only=False)
@@ -149,7 +176,6 @@ def train_transformer(
         torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "step": step}, tmp)
         tmp.replace(ckpt_path)
 
-    started = time.monotonic()
     pad = tokenizer.pad_token_id
     model.train()
     bar = tqdm(total=total_steps, initial=step, disable=not progress, desc="train generator")
@@ -190,7 +216,14 @@ def train_transformer(
     bar.close()
     save_checkpoint()
     model.save_pretrained(str(out_dir))
-    meta = {"config": asdict(cfg), "step": step, "total_steps": total_steps, "examples": len(examples)}
+    meta: dict[str, Any] = {
+        "config": asdict(cfg),
+        "step": step,
+        "total_steps": total_steps,
+        "examples": len(examples),
+    }
+    if init_dir is not None:
+        meta["init"] = str(init_dir)
     (out_dir / "training.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     _ = rng
     return out_dir

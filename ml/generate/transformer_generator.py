@@ -17,12 +17,13 @@ from ml.generate.prompt import (
     prompt_text,
 )
 from ml.generate.request import ModelLoadError, ReplyRequest
+from ml.generate.sampler import SamplingParams, sample
 from ml.generate.scoring import pick_best
 from ml.generate.train_transformer import example_ids
 
 
 class TransformerGenerator:
-    """Samples ``num_candidates`` replies per request in one batch and keeps the best.
+    """Samples several replies per request in one batch (``ml.generate.sampler``), keeps the best.
 
     A tokenizer that knows the project's special tokens gets the conditioned prompt
     (``<lang><emotion> turn<sep> ... message<sep>``); any other causal LM gets the turns joined by
@@ -88,40 +89,31 @@ class TransformerGenerator:
         text: str = self.tokenizer.decode(list(ids), skip_special_tokens=True)
         return " ".join(text.replace("\ufffd", "").split())
 
+    def params(self) -> SamplingParams:
+        """The sampling settings as the sampler takes them."""
+        s = self.settings
+        return SamplingParams(
+            temperature=s.temperature,
+            top_k=s.top_k,
+            top_p=s.top_p,
+            repetition_penalty=s.repetition_penalty,
+            no_repeat_ngram_size=s.no_repeat_ngram_size,
+            max_new_tokens=s.max_new_tokens,
+            min_new_tokens=min(2, s.max_new_tokens),
+            stop_ids=tuple(self.stop_ids),
+            suppress_ids=tuple(self.suppress),
+        )
+
+    def prompts(self, requests: Sequence[ReplyRequest]) -> list[list[int]]:
+        """The token ids of each request's prompt."""
+        with self._lock:  # fast tokenizers are not safe to call from several threads at once
+            return [self._prompt_ids(r) for r in requests]
+
     def sample(self, requests: Sequence[ReplyRequest], n: int) -> list[list[str]]:
         """``n`` raw sampled replies for each request."""
-        import torch
-
-        with self._lock:  # fast tokenizers are not safe to call from several threads at once
-            prompts = [self._prompt_ids(r) for r in requests]
-        width = max(len(p) for p in prompts)
-        ids = torch.full((len(prompts), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(prompts), width), dtype=torch.long)
-        for row, p in enumerate(prompts):
-            ids[row, width - len(p) :] = torch.tensor(p)
-            mask[row, width - len(p) :] = 1
-        s = self.settings
-        kwargs: dict[str, Any] = {
-            "do_sample": True,
-            "temperature": s.temperature,
-            "top_k": s.top_k,
-            "top_p": s.top_p,
-            "repetition_penalty": s.repetition_penalty,
-            "no_repeat_ngram_size": s.no_repeat_ngram_size,
-            "max_new_tokens": s.max_new_tokens,
-            "min_new_tokens": min(2, s.max_new_tokens),
-            "num_return_sequences": n,
-            "pad_token_id": self.pad_id,
-            "eos_token_id": self.stop_ids or None,
-        }
-        if self.suppress:
-            kwargs["suppress_tokens"] = self.suppress
-        with torch.inference_mode():
-            out = self.model.generate(input_ids=ids, attention_mask=mask, **kwargs)
-        new = out[:, width:].tolist()
+        new = sample(self.model, self.prompts(requests), n, self.params(), self.pad_id)
         with self._lock:
-            texts = [self._decode([t for t in seq if t not in self.stop_ids]) for seq in new]
-        return [texts[i * n : (i + 1) * n] for i in range(len(requests))]
+            return [[self._decode(ids) for ids in row] for row in new]
 
     def reply_nll(self, pairs: Sequence[Pair], batch_size: int = 16) -> tuple[float, int, int]:
         """Summed negative log-likelihood of each pair's reply given its message.
@@ -159,12 +151,24 @@ class TransformerGenerator:
             n_chars += sum(len(p.reply) + 1 for p in chunk)
         return total, n_tokens, n_chars
 
+    def candidates_per_request(self, n_requests: int) -> int:
+        """``num_candidates``, fewer when that many requests would exceed ``max_batch_rows``."""
+        s = self.settings
+        return max(1, min(s.num_candidates, s.max_batch_rows // max(1, n_requests)))
+
     def generate(self, requests: Sequence[ReplyRequest]) -> list[str]:
-        """One reply per request: the best-scoring of ``num_candidates`` samples."""
+        """One reply per request: the best-scoring of its sampled candidates.
+
+        A request gets ``num_candidates`` candidates, or fewer when the batch is large
+        (:meth:`candidates_per_request`); at least one, and the batch then runs in chunks of at
+        most ``max_batch_rows`` rows.
+        """
         if not requests:
             return []
-        n = self.settings.num_candidates
-        replies = [pick_best(r, c) for r, c in zip(requests, self.sample(requests, n), strict=True)]
+        n = self.candidates_per_request(len(requests))
+        chunk = max(1, self.settings.max_batch_rows // n)
+        drawn = [c for i in range(0, len(requests), chunk) for c in self.sample(requests[i : i + chunk], n)]
+        replies = [pick_best(r, c) for r, c in zip(requests, drawn, strict=True)]
         for i, reply in enumerate(replies):
             if not reply:  # every candidate was empty: one more, larger draw
                 replies[i] = pick_best(requests[i], self.sample([requests[i]], 2 * n + 2)[0])
