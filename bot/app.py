@@ -53,4 +53,7 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
             )
     except (StoreError, EmotionLoadError, GeneratorLoadError, ComposerLoadError, LibraryNotReady) as exc:
         raise StartupError(f"happytalk cannot start: {exc}") from None
-    return DialogueCore(settings, store, components)
+    core = DialogueCore(settings, store, components)
+    progress("warming up the models…")
+    core.warm_up()
+    return core

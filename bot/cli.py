@@ -160,9 +160,21 @@ def run() -> None:
 @bench.command("load")
 @click.option("--users", "users_list", default="1,10,100,500", help="Comma-separated user counts.")
 @click.option("--messages", default=10, show_default=True, help="Messages per user.")
+@click.option(
+    "--think-ms",
+    default=1000.0,
+    show_default=True,
+    type=click.FloatRange(min=0.0),
+    help="Mean of each user's random (exponential) pause before a message; 0 = closed loop.",
+)
 @click.option("--json", "json_mode", is_flag=True, help="One JSON object per user count.")
-def bench_load(users_list: str, messages: int, json_mode: bool) -> None:
-    """Concurrent simulated users against the real core: throughput, latency, errors, RSS."""
+def bench_load(users_list: str, messages: int, think_ms: float, json_mode: bool) -> None:
+    """Concurrent simulated users against the real core: throughput, latency, errors, RSS.
+
+    Each user pauses ``--think-ms`` on average before each message (an exponential pause, like
+    people reading and typing); ``--think-ms 0`` sends the next message right after the answer,
+    which measures capacity.
+    """
     from bot.loadtest import TABLE_HEADER, format_row, run_load
 
     try:
@@ -189,7 +201,7 @@ def bench_load(users_list: str, messages: int, json_mode: bool) -> None:
             if not json_mode:
                 click.echo(TABLE_HEADER)
             for n in counts:
-                row = await run_load(core, n, messages)
+                row = await run_load(core, n, messages, think_ms)
                 click.echo(json.dumps(row) if json_mode else format_row(row))
         finally:
             await core.close()

@@ -22,7 +22,7 @@ from bot.clips import ClipError, make_clip
 from bot.commands import COMMANDS, Command, help_text, parse_command
 from bot.components import Components
 from bot.metrics import StageMetrics
-from bot.store import Store, StoreError, UserSettings
+from bot.store import ChatContext, Store, StoreError, UserSettings
 from bot.types import (
     LANG_SETTINGS,
     REPLY_MODES,
@@ -47,6 +47,9 @@ from music_index import Suggestion
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+CLASSIFY_BATCH = 64
+GENERATE_BATCH = 32  # the generator splits a batch into passes of ``generator.max_batch_rows`` rows
+WARM_UP_TEXTS = ("How was your day?", "I had a long week at work", "오늘 정말 행복했어")
 BUSY = "I'm talking with a lot of people right now — please try again in a few seconds."
 NOT_OFFERED = "That track isn't one I suggested to you. Tell me how you feel and I'll suggest some."
 
@@ -80,13 +83,30 @@ class DialogueCore:
         self.access = AccessPolicy(settings.access.allowed_ids, settings.access.admin_ids)
         self.metrics = StageMetrics()
         self.rate = RateLimiter(limits.user_messages_per_minute, 60.0)
+        max_wait_s = limits.max_wait_ms / 1000.0
         self.classify = MicroBatcher(
-            components.classifier.classify, self.models, max_batch=64, max_queued=limits.max_pending
+            components.classifier.classify,
+            self.models,
+            max_batch=CLASSIFY_BATCH,
+            max_queued=limits.max_pending,
+            max_wait_s=max_wait_s,
         )
         self.generate = MicroBatcher(
-            components.generator.generate, self.models, max_batch=16, max_queued=limits.max_pending
+            components.generator.generate,
+            self.models,
+            max_batch=GENERATE_BATCH,
+            max_queued=limits.max_pending,
+            max_wait_s=max_wait_s,
         )
         self._rng = random.Random()
+
+    def warm_up(self) -> None:
+        """Run the classifier and the generator once alone and once with a full batch (start-up),
+        so the first messages find warm models and admission knows what a batch costs."""
+        texts = [WARM_UP_TEXTS[i % len(WARM_UP_TEXTS)] for i in range(GENERATE_BATCH)]
+        self.classify.warm_up([texts[:1], texts])
+        requests = [ReplyRequest(text=t, emotion="neutral", lang=detect_lang(t), history=()) for t in texts]
+        self.generate.warm_up([requests[:1], requests])
 
     async def close(self) -> None:
         self.models.shutdown()
@@ -278,20 +298,21 @@ class DialogueCore:
     # ---------------------------------------------------------------- chat
     async def _chat(self, msg: UserMessage, text: str) -> list[Event]:
         user = msg.user
-        prefs = await self._settings(user)
-        result = await self._timed("emotion", self.classify.submit(text))
+        self.generate.admit()  # refuse at once, before any work, when replies can't come in time
+        result, context = await asyncio.gather(
+            self._timed("emotion", self.classify.submit(text)), self._chat_context(user)
+        )
+        prefs = context.settings
         lang = prefs.lang if prefs.lang in ("en", "ko") else (msg.lang_hint or detect_lang(text))
         lang = lang if lang in ("en", "ko") else "en"
-        try:
-            history = await self.io.run(self.store.recent_turns, user.key, self.settings.limits.history_turns)
-        except StoreError:
-            history = []
-        request = ReplyRequest(text=text, emotion=result.label, lang=lang, history=tuple(history))
+        request = ReplyRequest(text=text, emotion=result.label, lang=lang, history=context.history)
         confident = result.confidence >= self.settings.emotion.neutral_threshold
         music_emotion = result.label if confident else "neutral"
         reply, suggestions = await asyncio.gather(
             self._timed("reply", self.generate.submit(request)),
-            self._timed("recommend", self._recommend_for(user, music_emotion)),
+            self._timed(
+                "recommend", self._recommend_for(music_emotion, list(context.liked), list(context.disliked))
+            ),
         )
         events: list[Event] = [EmotionEvent(result.label, dict(result.scores))]
         events += await self._render_reply(reply, lang, prefs.reply_mode)
@@ -353,8 +374,14 @@ class DialogueCore:
         with self.metrics.stage(stage):
             return await work
 
-    async def _recommend_for(self, user: UserRef, emotion: str) -> list[Suggestion]:
-        liked, disliked = await self._feedback_ids(user)
+    async def _chat_context(self, user: UserRef) -> ChatContext:
+        """Settings, history and feedback; defaults when the database can't be read."""
+        try:
+            return await self.io.run(self.store.chat_context, user.key, self.settings.limits.history_turns)
+        except StoreError:
+            return ChatContext()
+
+    async def _recommend_for(self, emotion: str, liked: list[str], disliked: list[str]) -> list[Suggestion]:
         return await self.io.run(
             self.c.library.recommend,
             emotion,
@@ -446,7 +473,7 @@ class DialogueCore:
         if chosen is None:
             return _err(_unknown_mood(emotion))
         emotion = chosen
-        suggestions = await self._recommend_for(user, emotion)
+        suggestions = await self._recommend_for(emotion, *await self._feedback_ids(user))
         await self.io.run(self.store.record_offer, user.key, [s.track.id for s in suggestions])
         return [Tracks(f"Five tracks for {emotion}:", self._suggestions(suggestions), kind="mood")]
 

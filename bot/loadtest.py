@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bot.core import BUSY, DialogueCore
-from bot.types import Reply
+from bot.types import Reply, Tracks
 from handlers.testing import TestAdapter
 
+BUSY_PAUSE_S = 2.0  # mean pause before the next message after a "busy" answer, even in a closed loop
 MESSAGES = (
     "I miss my dad so much",
     "I got the job!! I can't believe it",
@@ -35,53 +38,97 @@ def rss_mb() -> float:
     return 0.0
 
 
-async def _user(core: DialogueCore, n: int, messages: int, lat: list[float], counts: dict[str, int]) -> None:
+@dataclass
+class _Tally:
+    latencies: list[float] = field(default_factory=list)
+    served: list[float] = field(default_factory=list)
+    busy: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+async def _user(
+    core: DialogueCore, n: int, messages: int, think_s: float, rng: random.Random, tally: _Tally
+) -> None:
     bot = TestAdapter(core, f"load-{n}", platform="bench")
+    offered = False  # picks and likes only once the user has been offered tracks
+    pause_s = think_s
     for i in range(messages):
-        if i % 4 == 3:
+        if pause_s > 0:
+            await asyncio.sleep(rng.expovariate(1.0 / pause_s))
+        pause_s = think_s
+        if offered and i % 4 == 3:
             text = "/pick 1"
-        elif i % 5 == 4:
+        elif offered and i % 5 == 4:
             text = "/like 2"
         else:
             text = MESSAGES[(n * 7 + i) % len(MESSAGES)]
         start = time.perf_counter()
         events = await bot.push(text)
-        lat.append((time.perf_counter() - start) * 1000.0)
-        for e in events:
-            if isinstance(e, Reply) and e.kind == "error":
-                counts["busy" if e.text == BUSY else "errors"] += 1
+        ms = (time.perf_counter() - start) * 1000.0
+        tally.latencies.append(ms)
+        failed = [e for e in events if isinstance(e, Reply) and e.kind == "error"]
+        if any(e.text == BUSY for e in failed):
+            tally.busy.append(ms)
+            pause_s = max(think_s, BUSY_PAUSE_S)  # "try again in a few seconds"
+        elif failed:
+            tally.errors += 1
+        else:
+            tally.served.append(ms)
+            offered = offered or any(isinstance(e, Tracks) for e in events)
 
 
-async def run_load(core: DialogueCore, users: int, messages: int) -> dict[str, Any]:
-    """Drive ``core`` with ``users`` concurrent users; one summary object (see ``happytalk bench load``)."""
+def _pct(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)), 1) if values else 0.0
+
+
+async def run_load(
+    core: DialogueCore, users: int, messages: int, think_ms: float = 0.0, seed: int = 0
+) -> dict[str, Any]:
+    """Drive ``core`` with ``users`` concurrent users; one summary object (see ``happytalk bench load``).
+
+    Each user sends ``messages`` messages one after another; before each it pauses for a random
+    exponential time with mean ``think_ms`` (0: a closed loop, the next message right after the
+    answer), or at least ``BUSY_PAUSE_S`` after a "busy" answer, as the answer asks (a refused
+    user who retried at once would only measure how fast "busy" is said). Every 4th message is a
+    ``/pick 1`` and every 5th a ``/like 2`` once the user has been offered tracks. Latencies count
+    every answer; ``served_*`` only those that were not "busy".
+    """
     core.metrics.reset()
-    latencies: list[float] = []
-    counts = {"errors": 0, "busy": 0}
+    tally = _Tally()
+    rng = random.Random(seed)
     start = time.perf_counter()
-    await asyncio.gather(*(_user(core, n, messages, latencies, counts) for n in range(users)))
+    think_s = think_ms / 1000.0
+    await asyncio.gather(
+        *(_user(core, n, messages, think_s, random.Random(rng.random()), tally) for n in range(users))
+    )
     elapsed = time.perf_counter() - start
-    p50, p95, p99 = np.percentile(latencies, [50, 95, 99]) if latencies else (0.0, 0.0, 0.0)
     return {
         "users": users,
         "messages": messages,
-        "msgs_per_s": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(float(p50), 1),
-        "p95_ms": round(float(p95), 1),
-        "p99_ms": round(float(p99), 1),
-        "errors": counts["errors"],
-        "busy": counts["busy"],
+        "think_ms": think_ms,
+        "msgs_per_s": round(len(tally.latencies) / elapsed, 1),
+        "p50_ms": _pct(tally.latencies, 50),
+        "p95_ms": _pct(tally.latencies, 95),
+        "p99_ms": _pct(tally.latencies, 99),
+        "errors": tally.errors,
+        "busy": len(tally.busy),
         "rss_mb": round(rss_mb(), 1),
+        "served_per_s": round(len(tally.served) / elapsed, 1),
+        "served_p99_ms": _pct(tally.served, 99),
+        "busy_p99_ms": _pct(tally.busy, 99),
+        "duration_s": round(elapsed, 2),
         "stages": core.metrics.summary(),
     }
 
 
-TABLE_HEADER = "users  msgs/s   p50 ms   p95 ms   p99 ms  errors  busy  rss MB"
+TABLE_HEADER = "users think ms  msgs/s served/s   p50 ms   p95 ms   p99 ms  errors  busy  rss MB"
 
 
 def format_row(row: dict[str, Any]) -> str:
     """One table row, then one line per stage."""
     lines = [
-        f"{row['users']:5d} {row['msgs_per_s']:7.1f} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} "
+        f"{row['users']:5d} {row['think_ms']:8.0f} {row['msgs_per_s']:7.1f} {row['served_per_s']:8.1f} "
+        f"{row['p50_ms']:8.1f} {row['p95_ms']:8.1f} "
         f"{row['p99_ms']:8.1f} {row['errors']:7d} {row['busy']:5d} {row['rss_mb']:7.0f}"
     ]
     for stage, st in row["stages"].items():

@@ -44,6 +44,16 @@ class MoodEntry:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ChatContext:
+    """What answering a chat message needs from the database, read in one transaction."""
+
+    settings: UserSettings = UserSettings()
+    history: tuple[str, ...] = ()
+    liked: tuple[str, ...] = ()
+    disliked: tuple[str, ...] = ()
+
+
 def create_store_engine(url: str, busy_timeout_ms: Callable[[], int] = lambda: 5000) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and its parent folder created."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
@@ -60,6 +70,16 @@ def create_store_engine(url: str, busy_timeout_ms: Callable[[], int] = lambda: 5
 
         event.listen(engine, "connect", pragmas)
     return engine
+
+
+def disk_full(exc: SQLAlchemyError) -> bool:
+    """Whether ``exc`` says the database ran out of space (SQLite ``SQLITE_FULL``, PostgreSQL 53100)."""
+    orig = getattr(exc, "orig", None)
+    return (
+        getattr(orig, "sqlite_errorname", None) == "SQLITE_FULL"
+        or getattr(orig, "sqlstate", None) == "53100"
+        or "No space left on device" in str(orig)
+    )
 
 
 def upgrade(engine: Engine) -> None:
@@ -102,6 +122,8 @@ class Store:
                 return fn(s)
         except SQLAlchemyError as exc:
             log.warning("database error while %s: %s", what, type(exc).__name__)
+            if disk_full(exc):
+                raise StoreError(f"the database's disk is full, so I couldn't finish {what}") from exc
             raise StoreError(f"the database is unavailable ({what}); try again in a moment") from exc
 
     # settings
@@ -129,6 +151,29 @@ class Store:
             return UserSettings(u.reply_mode, u.lang)
 
         result: UserSettings = self._run("saving settings", q)
+        return result
+
+    def chat_context(self, user_key: str, turns: int) -> ChatContext:
+        """The user's settings, last ``turns`` turns and feedback, in one transaction."""
+
+        def q(s: Session) -> ChatContext:
+            u = s.get(User, user_key)
+            history = (
+                s.scalars(
+                    select(Turn.text).where(Turn.user_key == user_key).order_by(Turn.id.desc()).limit(turns)
+                ).all()
+                if turns > 0
+                else []
+            )
+            liked, disliked = self._feedback_in(s, user_key)
+            return ChatContext(
+                UserSettings(u.reply_mode, u.lang) if u else UserSettings(),
+                tuple(reversed(history)),
+                tuple(liked),
+                tuple(disliked),
+            )
+
+        result: ChatContext = self._run("reading your conversation", q)
         return result
 
     # conversation
@@ -258,16 +303,19 @@ class Store:
     def feedback(self, user_key: str) -> tuple[list[str], list[str]]:
         """``(liked, disliked)`` track ids, newest first."""
 
-        def q(s: Session) -> tuple[list[str], list[str]]:
-            rows = s.execute(
-                select(Feedback.track_id, Feedback.value)
-                .where(Feedback.user_key == user_key)
-                .order_by(Feedback.updated_at.desc())
-            ).all()
-            return [t for t, v in rows if v > 0], [t for t, v in rows if v < 0]
-
-        result: tuple[list[str], list[str]] = self._run("reading feedback", q)
+        result: tuple[list[str], list[str]] = self._run(
+            "reading feedback", lambda s: self._feedback_in(s, user_key)
+        )
         return result
+
+    @staticmethod
+    def _feedback_in(s: Session, user_key: str) -> tuple[list[str], list[str]]:
+        rows = s.execute(
+            select(Feedback.track_id, Feedback.value)
+            .where(Feedback.user_key == user_key)
+            .order_by(Feedback.updated_at.desc())
+        ).all()
+        return [t for t, v in rows if v > 0], [t for t, v in rows if v < 0]
 
     def recent_picks(self, user_key: str, limit: int = 10) -> list[str]:
         def q(s: Session) -> list[str]:

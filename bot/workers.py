@@ -46,5 +46,9 @@ class WorkerPool:
         finally:
             self._pending -= 1
 
+    def call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn`` in the pool and wait for it, from synchronous code (start-up)."""
+        return self._executor.submit(fn, *args, **kwargs).result()
+
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

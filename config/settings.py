@@ -65,6 +65,12 @@ class GeneratorSettings(BaseModel):
     no_repeat_ngram_size: int = Field(3, ge=0)
     max_new_tokens: int = Field(40, ge=1, le=256)
     num_candidates: int = Field(4, ge=1, le=16)
+    max_batch_rows: int = Field(
+        32,
+        ge=1,
+        le=1024,
+        description="Rows (requests x candidates) per sampling pass; large batches get fewer candidates.",
+    )
 
 
 class SpeechSettings(BaseModel):
@@ -158,6 +164,11 @@ class LimitSettings(BaseModel):
     user_messages_per_minute: int = Field(20, ge=1)
     model_workers: int = Field(2, ge=1, le=32, description="Threads running model work.")
     max_pending: int = Field(256, ge=1, description="Queued model jobs before the bot answers 'busy'.")
+    max_wait_ms: int = Field(
+        600,
+        ge=1,
+        description="Answer 'busy' at once when a message's model work would wait longer than this.",
+    )
     history_turns: int = Field(6, ge=0, le=50)
 
 

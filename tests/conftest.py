@@ -62,7 +62,7 @@ def make_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:
         "data_dir": data_dir,
         "database_url": f"sqlite:///{db_dir / 'test.sqlite3'}",
         "speech": {"engine": "espeak"},
-        "limits": {"user_messages_per_minute": 1000},
+        "limits": {"user_messages_per_minute": 1000, "max_wait_ms": 600_000},
     }
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):

@@ -21,8 +21,9 @@ def pg_url() -> Iterator[str]:
 
 
 async def test_user_state_is_shared_between_replicas(make_core: Any, pg_url: str) -> None:
-    a: DialogueCore = make_core(database_url=pg_url)
-    b: DialogueCore = make_core(database_url=pg_url)  # second replica: migrations are a no-op
+    patient = {"max_wait_ms": 600_000}  # a slow test machine must not make concurrent answers "busy"
+    a: DialogueCore = make_core(database_url=pg_url, limits=patient)
+    b: DialogueCore = make_core(database_url=pg_url, limits=patient)  # second replica: migrations no-op
     on_a, on_b = TestAdapter(a, "ana"), TestAdapter(b, "ana")
 
     await on_a.push("/voice both")
