@@ -50,6 +50,17 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip ``@pytest.mark.corpora`` tests, saying where we looked, when the corpora are absent."""
+    if item.get_closest_marker("corpora") is None:
+        return
+    from ml.corpora import CORPORA_ENV, corpora_dir
+
+    where = corpora_dir()
+    if not where.is_dir():
+        pytest.skip(f"shared corpora not found at {where} (set {CORPORA_ENV})")
+
+
 @pytest.fixture(scope="session")
 def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding the demo library and its index, built once per run."""

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.corpora import corpora_dir
 from ml.emotion.labels import LABEL_INDEX, LABELS, NEUTRAL, normalise_label
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED_DATA = corpora_dir()
 GOEMOTIONS_DIR = SHARED_DATA / "goemotions"
 KOREAN_CSV = SHARED_DATA / "korean_single_turn_emotion" / "train.csv"
 

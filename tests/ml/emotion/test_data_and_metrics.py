@@ -28,6 +28,7 @@ def test_read_labelled_tsv_skips_header_and_reports_bad_lines(tmp_path: Path) ->
     assert bad == [4, 5, 6]
 
 
+@pytest.mark.corpora
 def test_goemotions_soft_targets_cover_multi_label_rows() -> None:
     dev = load_goemotions("dev")
     assert len(dev) == 5426
@@ -39,6 +40,7 @@ def test_goemotions_soft_targets_cover_multi_label_rows() -> None:
     assert len(texts) == int(dev.single.sum()) and set(labels) == set(range(len(LABELS)))
 
 
+@pytest.mark.corpora
 def test_korean_split_is_seeded_and_disjoint() -> None:
     data = load_korean()
     train_a, held_a = split_korean(data)

@@ -28,6 +28,7 @@ def test_grams_are_padded_word_char_ngrams_plus_word_uni_and_bigrams() -> None:
     assert np.all(np.diff(idx) > 0) and np.all((idx >= 0) & (idx < N_FEATURES)) and tf.max() > 1.0
 
 
+@pytest.mark.corpora
 def test_fit_save_load_round_trip_without_pickle(tmp_path: Path) -> None:
     data = load_korean()
     pick = np.random.default_rng(0).permutation(len(data))[:2000]  # the file is sorted by label
@@ -82,6 +83,7 @@ def test_length_buckets_partition_and_bound_padding() -> None:
     assert len(equal) == 3 and sorted(i for g in equal for i in g) == list(range(130))
 
 
+@pytest.mark.corpora
 def test_bucketed_batch_matches_one_text_at_a_time() -> None:
     data = load_korean()
     pick = np.random.default_rng(1).permutation(len(data))[:200]

@@ -23,6 +23,7 @@ def _run(lang: str, root: Path, resume: bool = False) -> dict[str, object]:
     return train(cfg, root / "work" / lang, root / "out" / lang, resume=resume)
 
 
+@pytest.mark.corpora
 def test_tiny_runs_export_models_the_classifier_loads(tmp_path: Path) -> None:
     summary = _run("ko", tmp_path)
     _run("en", tmp_path)
@@ -41,6 +42,7 @@ def test_tiny_runs_export_models_the_classifier_loads(tmp_path: Path) -> None:
     assert all(r.label in LABELS and abs(sum(r.scores.values()) - 1) < 1e-6 for r in results)
 
 
+@pytest.mark.corpora
 def test_resume_after_interruption_matches_an_uninterrupted_run_and_checks_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,6 +73,7 @@ def test_resume_after_interruption_matches_an_uninterrupted_run_and_checks_setti
         train(other, tmp_path / "cut" / "work" / "ko", tmp_path / "other", resume=True)
 
 
+@pytest.mark.corpora
 def test_max_minutes_stops_early_and_exports_the_best_validation_checkpoint(tmp_path: Path) -> None:
     cfg = TrainConfig(lang="ko", **TINY)  # type: ignore[arg-type]
     work = tmp_path / "work"
