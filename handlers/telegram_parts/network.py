@@ -22,10 +22,17 @@ class RetryingRateLimiter(AIORateLimiter):
 
     A request whose connection drops after Telegram processed it cannot be told apart from one
     that never arrived; it is retried, as the Bot API has no idempotency keys.
+
+    Chat actions ("typing…") are cosmetic and best effort: they go out at once, outside the flood
+    limiter, so they never delay or use up the budget of real answers.
     """
 
-    def __init__(self, *, max_retries: int = 3, network_retries: int = 3, backoff_s: float = 0.5) -> None:
-        super().__init__(max_retries=max_retries)
+    UNLIMITED = frozenset({"sendChatAction"})
+
+    def __init__(
+        self, *, max_retries: int = 3, network_retries: int = 3, backoff_s: float = 0.5, **limits: float
+    ) -> None:
+        super().__init__(max_retries=max_retries, **limits)
         self.network_retries = network_retries
         self.backoff_s = backoff_s
 
@@ -38,6 +45,9 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Result:
+        if endpoint in self.UNLIMITED:
+            return await callback(*args, **kwargs)
+
         async def with_retries(*a: Any, **kw: Any) -> Result:
             delay = self.backoff_s
             for attempt in range(self.network_retries + 1):
