@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ml.corpora import corpora_dir
 from ml.generate.prompt import clean_text
 
 _TOPICAL_EMOTION = {
@@ -29,7 +30,7 @@ _TOPICAL_EMOTION = {
     "Fearful": "fear",
 }
 _KOREAN_EMOTION = {"0": "neutral", "1": "sadness", "2": "joy"}
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
+DEFAULT_DATA_DIR = corpora_dir()
 
 
 @dataclass(frozen=True)
