@@ -51,7 +51,7 @@ class Offer(Base):
     position: Mapped[int] = mapped_column(Integer)
     track_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    __table_args__ = (Index("ix_offers_user_batch", "user_key", "batch"),)
+    __table_args__ = (Index("ux_offers_user_batch_position", "user_key", "batch", "position", unique=True),)
 
 
 class Pick(Base):

@@ -1,7 +1,11 @@
 """Persistence: one :class:`Store` over SQLAlchemy 2 (SQLite by default, PostgreSQL by URL).
 
 Methods are synchronous and short; the core runs them in its I/O executor. Every multi-row
-write is one transaction, so a crash leaves either the whole exchange or none of it.
+write is one transaction, so a crash leaves either the whole exchange or none of it. Writers
+on SQLite take the write lock when they begin (``BEGIN IMMEDIATE``), so a read-then-write such
+as the next offer batch number is never computed from a stale snapshot; on PostgreSQL a per-user
+advisory lock does the same for offers. A unique index backs both up, and a write that still
+loses a race (two replicas inserting the same feedback row) is run again.
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, func, select, text
-from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Feedback, Mood, Offer, Pick, Turn, User, utcnow
@@ -25,6 +29,8 @@ log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).with_name("migrations")
 KEEP_TURNS = 50
 KEEP_OFFER_BATCHES = 20
+WRITE_OPTION = "happytalk_write"  # execution option: this transaction will write
+WRITE_ATTEMPTS = 5  # a write that lost a race with another replica is run again
 
 
 class StoreError(Exception):
@@ -62,13 +68,19 @@ def create_store_engine(url: str, busy_timeout_ms: Callable[[], int] = lambda: 5
     if engine.dialect.name == "sqlite":
 
         def pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # pysqlite must not begin transactions: begin() below does
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms())}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        def begin(conn: Connection) -> None:
+            mode = "IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
         event.listen(engine, "connect", pragmas)
+        event.listen(engine, "begin", begin)
     return engine
 
 
@@ -109,6 +121,8 @@ class Store:
                 "untouched) or set HAPPYTALK_DATABASE_URL to another database."
             ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        writer = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._write_sessions = sessionmaker(writer, expire_on_commit=False)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -116,15 +130,28 @@ class Store:
     def _session(self) -> Session:
         return self._sessions()
 
-    def _run(self, what: str, fn: Any) -> Any:
-        try:
-            with self._session() as s, s.begin():
-                return fn(s)
-        except SQLAlchemyError as exc:
-            log.warning("database error while %s: %s", what, type(exc).__name__)
-            if disk_full(exc):
-                raise StoreError(f"the database's disk is full, so I couldn't finish {what}") from exc
-            raise StoreError(f"the database is unavailable ({what}); try again in a moment") from exc
+    def _run(self, what: str, fn: Any, *, write: bool = False) -> Any:
+        """``fn(session)`` in one transaction; a write that lost a race with another one runs again."""
+        sessions = self._write_sessions if write else self._sessions
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with sessions() as s, s.begin():
+                    return fn(s)
+            except IntegrityError as exc:
+                if write and attempt < WRITE_ATTEMPTS:
+                    log.info("concurrent write while %s; running it again", what)
+                    continue
+                self._fail(what, exc)
+            except SQLAlchemyError as exc:
+                self._fail(what, exc)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _fail(what: str, exc: SQLAlchemyError) -> NoReturn:
+        log.warning("database error while %s: %s", what, type(exc).__name__)
+        if disk_full(exc):
+            raise StoreError(f"the database's disk is full, so I couldn't finish {what}") from exc
+        raise StoreError(f"the database is unavailable ({what}); try again in a moment") from exc
 
     # settings
     def user_settings(self, user_key: str) -> UserSettings:
@@ -150,7 +177,7 @@ class Store:
             u.updated_at = utcnow()
             return UserSettings(u.reply_mode, u.lang)
 
-        result: UserSettings = self._run("saving settings", q)
+        result: UserSettings = self._run("saving settings", q, write=True)
         return result
 
     def chat_context(self, user_key: str, turns: int) -> ChatContext:
@@ -218,7 +245,7 @@ class Store:
                 s.execute(delete(Turn).where(Turn.user_key == user_key, Turn.id <= cutoff))
             return batch
 
-        result: int = self._run("saving the conversation", q)
+        result: int = self._run("saving the conversation", q, write=True)
         return result
 
     def mood_history(self, user_key: str, limit: int = 20) -> list[MoodEntry]:
@@ -239,6 +266,8 @@ class Store:
     def _add_offer(s: Session, user_key: str, track_ids: list[str]) -> int:
         if not track_ids:
             return 0
+        if s.get_bind().dialect.name == "postgresql":  # one writer of this user's offers at a time
+            s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": user_key})
         last = s.scalar(select(func.max(Offer.batch)).where(Offer.user_key == user_key)) or 0
         batch = last + 1
         s.add_all(
@@ -248,7 +277,9 @@ class Store:
         return batch
 
     def record_offer(self, user_key: str, track_ids: list[str]) -> int:
-        result: int = self._run("saving suggestions", lambda s: self._add_offer(s, user_key, track_ids))
+        result: int = self._run(
+            "saving suggestions", lambda s: self._add_offer(s, user_key, track_ids), write=True
+        )
         return result
 
     def last_offer(self, user_key: str) -> list[str]:
@@ -286,7 +317,7 @@ class Store:
             s.add(Pick(user_key=user_key, track_id=track_id))
             return self._add_offer(s, user_key, offered)
 
-        result: int = self._run("saving your pick", q)
+        result: int = self._run("saving your pick", q, write=True)
         return result
 
     def set_feedback(self, user_key: str, track_id: str, value: int) -> None:
@@ -298,7 +329,7 @@ class Store:
                 row.value = value
                 row.updated_at = utcnow()
 
-        self._run("saving feedback", q)
+        self._run("saving feedback", q, write=True)
 
     def feedback(self, user_key: str) -> tuple[list[str], list[str]]:
         """``(liked, disliked)`` track ids, newest first."""
