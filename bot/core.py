@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from bot.access import AccessPolicy, RateLimiter
+from bot.access import AccessPolicy
 from bot.batching import MicroBatcher
 from bot.clips import ClipError, make_clip
 from bot.commands import COMMANDS, Command, help_text, parse_command
@@ -82,7 +82,6 @@ class DialogueCore:
         self.io = WorkerPool("io", 4, limits.max_pending * 4)
         self.access = AccessPolicy(settings.access.allowed_ids, settings.access.admin_ids)
         self.metrics = StageMetrics()
-        self.rate = RateLimiter(limits.user_messages_per_minute, 60.0)
         max_wait_s = limits.max_wait_ms / 1000.0
         self.classify = MicroBatcher(
             components.classifier.classify,
@@ -170,9 +169,9 @@ class DialogueCore:
     async def _guarded(self, user: UserRef, op: Callable[[], Awaitable[list[Event]]]) -> list[Event]:
         if not self.access.allowed(user):
             return _err("Sorry, this bot is private and you're not on its list of users.")
-        if not self.rate.allow(user.key):
-            return _err("You're sending messages faster than I can think — give me a few seconds.")
         try:
+            if not await self._within_rate(user):
+                return _err("You're sending messages faster than I can think — give me a few seconds.")
             return await op()
         except Busy:
             return _err(BUSY)
@@ -181,6 +180,14 @@ class DialogueCore:
         except Exception:
             log.exception("unexpected error for %s", user.platform)
             return _err("Sorry, something went wrong on my side. Please try again.")
+
+    async def _within_rate(self, user: UserRef) -> bool:
+        """The per-user message limit, counted in the database so every replica shares it."""
+        per_minute = self.settings.limits.user_messages_per_minute
+        try:
+            return await self.io.run(self.store.take_rate_slot, user.key, per_minute, 60.0)
+        except StoreError:
+            return True  # the database is down: the answer will say so; don't refuse on top
 
     def _help_for(self, user: UserRef) -> Callable[[], Awaitable[list[Event]]]:
         async def op() -> list[Event]:

@@ -1,4 +1,4 @@
-"""SQLAlchemy tables: users' settings, conversation turns, moods, offers, picks and feedback."""
+"""SQLAlchemy tables: users' settings, conversation turns, moods, offers, picks, feedback, rate hits."""
 
 from __future__ import annotations
 
@@ -68,3 +68,13 @@ class Feedback(Base):
     track_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RateHit(Base):
+    """One accepted message, kept for the rate window; in the database so replicas share it."""
+
+    __tablename__ = "rate_hits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_key: Mapped[str] = mapped_column(String(160))
+    at: Mapped[float] = mapped_column(Float)  # seconds since the epoch
+    __table_args__ = (Index("ix_rate_hits_user_at", "user_key", "at"),)

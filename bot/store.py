@@ -10,7 +10,9 @@ loses a race (two replicas inserting the same feedback row) is run again.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, func, s
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.models import Feedback, Mood, Offer, Pick, Turn, User, utcnow
+from bot.models import Feedback, Mood, Offer, Pick, RateHit, Turn, User, utcnow
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -31,6 +33,7 @@ KEEP_TURNS = 50
 KEEP_OFFER_BATCHES = 20
 WRITE_OPTION = "happytalk_write"  # execution option: this transaction will write
 WRITE_ATTEMPTS = 5  # a write that lost a race with another replica is run again
+PURGE_RATE_HITS_EVERY = 1000  # calls; drops the windows of users who stopped writing
 
 
 class StoreError(Exception):
@@ -103,6 +106,16 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def _lock_user(s: Session, user_key: str) -> None:
+    """Make this transaction the only writer of ``user_key``'s read-then-write rows until it ends.
+
+    SQLite writers hold the database's write lock already (``BEGIN IMMEDIATE``); PostgreSQL
+    takes a transaction-scoped advisory lock on the key's hash.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": user_key})
+
+
 class Store:
     """Users' settings, the last turns of each conversation, moods, offers, picks, feedback."""
 
@@ -123,6 +136,7 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(**{WRITE_OPTION: True})
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
+        self._rate_calls = itertools.count(1)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -261,13 +275,34 @@ class Store:
         result: list[MoodEntry] = self._run("reading mood history", q)
         return result
 
+    # rate limit
+    def take_rate_slot(self, user_key: str, limit: int, window_s: float, now: float | None = None) -> bool:
+        """Count a message from ``user_key`` unless ``limit`` were counted in the last ``window_s`` s.
+
+        The window is kept in the database, so replicas sharing it enforce one limit together.
+        """
+        purge = next(self._rate_calls) % PURGE_RATE_HITS_EVERY == 0
+
+        def q(s: Session) -> bool:
+            _lock_user(s, user_key)
+            at = time.time() if now is None else now
+            stale = RateHit.at <= at - window_s
+            s.execute(delete(RateHit).where(stale if purge else (RateHit.user_key == user_key) & stale))
+            count = select(func.count()).select_from(RateHit).where(RateHit.user_key == user_key)
+            if (s.scalar(count) or 0) >= limit:
+                return False
+            s.add(RateHit(user_key=user_key, at=at))
+            return True
+
+        result: bool = self._run("checking your message rate", q, write=True)
+        return result
+
     # offers, picks, feedback
     @staticmethod
     def _add_offer(s: Session, user_key: str, track_ids: list[str]) -> int:
         if not track_ids:
             return 0
-        if s.get_bind().dialect.name == "postgresql":  # one writer of this user's offers at a time
-            s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": user_key})
+        _lock_user(s, user_key)
         last = s.scalar(select(func.max(Offer.batch)).where(Offer.user_key == user_key)) or 0
         batch = last + 1
         s.add_all(

@@ -1,14 +1,18 @@
-"""Pure logic: command parsing, access policy, rate limiter, worker pool bound."""
+"""Command parsing, access policy, the store's rate window, worker pool bound."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
-from bot.access import AccessPolicy, RateLimiter
+from bot.access import AccessPolicy
 from bot.commands import Command, parse_command
+from bot.models import RateHit
+from bot.store import PURGE_RATE_HITS_EVERY, Store
 from bot.types import UserRef
 from bot.workers import Busy, WorkerPool
 
@@ -41,12 +45,19 @@ def test_access_policy() -> None:
     assert not policy.is_admin(UserRef("telegram", "9"))
 
 
-def test_rate_limiter_window_and_eviction() -> None:
-    rl = RateLimiter(2, 10.0, max_keys=2)
-    assert rl.allow("a", 0.0) and rl.allow("a", 1.0) and not rl.allow("a", 2.0)
-    assert rl.allow("a", 10.5)  # the first hit left the window
-    assert rl.allow("b", 11.0) and rl.allow("c", 30.0)  # evicts stale keys instead of growing
-    assert len(rl._hits) <= 2
+def test_rate_window_slides_per_user_and_stale_windows_are_purged(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'rate.db'}")
+    try:
+        take = store.take_rate_slot
+        assert take("a", 2, 10.0, now=0.0) and take("a", 2, 10.0, now=1.0) and not take("a", 2, 10.0, now=2.0)
+        assert take("b", 2, 10.0, now=2.0)  # per user
+        assert take("a", 2, 10.0, now=10.5)  # the first hit left the window
+        for n in range(PURGE_RATE_HITS_EVERY):  # every so many calls, stale rows of all users go
+            take(f"u{n}", 2, 10.0, now=100.0 + n / 1000)
+        with store._session() as s:
+            assert s.scalar(select(func.count()).select_from(RateHit).where(RateHit.user_key == "b")) == 0
+    finally:
+        store.close()
 
 
 async def test_worker_pool_refuses_when_full() -> None:

@@ -45,3 +45,14 @@ async def test_user_state_is_shared_between_replicas(make_core: Any, pg_url: str
     assert all(t in turns for t in texts)
     moods = b.store.mood_history(on_b.user.key, 50)
     assert len(moods) == 1 + len(texts)
+
+
+async def test_rate_limit_is_shared_between_replicas(make_core: Any, pg_url: str) -> None:
+    limits = {"max_wait_ms": 600_000, "user_messages_per_minute": 3}
+    a: DialogueCore = make_core(database_url=pg_url, limits=limits)
+    b: DialogueCore = make_core(database_url=pg_url, limits=limits)
+    on_a, on_b = TestAdapter(a, "rapid"), TestAdapter(b, "rapid")
+    for bot in (on_a, on_b, on_a):
+        assert (await bot.push("/help"))[0].kind == "info"  # type: ignore[attr-defined]
+    (slow_down,) = await on_b.push("/help")  # the fourth in a minute, on the other replica
+    assert isinstance(slow_down, Reply) and "faster" in slow_down.text
