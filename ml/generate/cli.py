@@ -67,6 +67,13 @@ from ml.generate.corpus import DEFAULT_DATA_DIR
     help="Copies per epoch of English pairs whose message has a non-neutral emotion.",
 )
 @click.option("--warmup-steps", type=int, default=100, show_default=True)
+@click.option(
+    "--goemotions-pairs",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Add this many English pseudo-pairs built from GoEmotions train.tsv (0 = off; see MODEL_CARD.md).",
+)
 def train_generator(
     data_dir: Path,
     out_dir: Path,
@@ -86,15 +93,21 @@ def train_generator(
     korean_repeat: int,
     emotion_repeat: int,
     warmup_steps: int,
+    goemotions_pairs: int,
 ) -> None:
     """Train the reply generator on the shared dialogue corpora (resumable)."""
+    import torch
+
     from ml.generate.corpus import load_pairs
 
+    if goemotions_pairs < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--goemotions-pairs")
     if min(korean_repeat, emotion_repeat) < 1:
         raise click.BadParameter("repeats must be at least 1", param_hint="--korean-repeat/--emotion-repeat")
     if init_dir is not None and backend != "transformer":
         raise click.BadParameter("--init works with the transformer backend", param_hint="--init")
-    pairs = load_pairs(data_dir, limit=limit)
+    torch.set_num_threads(threads)  # also for embedding the GoEmotions comments
+    pairs = load_pairs(data_dir, limit=limit, goemotions=goemotions_pairs)
     if not pairs:
         raise click.ClickException(f"no dialogue pairs found under {data_dir}")
     if backend == "transformer":
@@ -159,6 +172,13 @@ def _load(backend: str | None, model: Path | None) -> tuple[Any, Any]:
 @click.option("--model", type=click.Path(path_type=Path), default=None, help="Default: generator.model_path.")
 @click.option("--replies", type=int, default=100, show_default=True, help="Held-out messages to answer.")
 @click.option("--ppl-pairs", type=int, default=1000, show_default=True, help="Held-out pairs for perplexity.")
+@click.option(
+    "--goemotions-ppl-pairs",
+    type=int,
+    default=500,
+    show_default=True,
+    help="Held-out GoEmotions pseudo-pairs for perplexity_token_goemotions (0 = skip).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def eval_generator(
@@ -167,6 +187,7 @@ def eval_generator(
     model: Path | None,
     replies: int,
     ppl_pairs: int,
+    goemotions_ppl_pairs: int,
     seed: int,
     as_json: bool,
 ) -> None:
@@ -175,6 +196,7 @@ def eval_generator(
 
     from ml.generate.corpus import load_pairs
     from ml.generate.evaluate import balanced_sample, perplexity, reply_metrics
+    from ml.generate.goemotions_pairs import goemotions_pairs
 
     torch.manual_seed(seed)
     torch.set_num_threads(1)  # see MODEL_CARD.md: more intra-op threads are far slower on a busy CPU
@@ -187,6 +209,13 @@ def eval_generator(
         result.update(perplexity(generator, balanced_sample(heldout, ppl_pairs)))
     except ValueError as exc:
         click.echo(f"perplexity skipped: {exc}", err=True)
+    pseudo = goemotions_pairs(data_dir, goemotions_ppl_pairs, heldout=True)
+    if pseudo:
+        try:
+            result["perplexity_token_goemotions"] = perplexity(generator, pseudo)["perplexity_token"]
+            result["goemotions_pairs"] = len(pseudo)
+        except ValueError as exc:
+            click.echo(f"GoEmotions perplexity skipped: {exc}", err=True)
     result.update(reply_metrics(generator, balanced_sample(heldout, replies)))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))

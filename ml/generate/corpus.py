@@ -5,6 +5,7 @@ being answered (``_TOPICAL_EMOTION``). Korean: ChatbotData Q/A pairs; its topic 
 0 (everyday) -> neutral, 1 (breakup/negative) -> sadness, 2 (love/positive) -> joy.
 Held out: Topical-Chat conversations whose id hashes into the held-out bucket and every
 Korean row whose index hashes there (``heldout_share``, default 5%), stable across runs.
+Optionally, English pseudo-pairs from GoEmotions TRAIN (``ml.generate.goemotions_pairs``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Pair:
     history: tuple[str, ...]
     message: str
     reply: str
+    source: str = ""
 
 
 def is_heldout(key: str, share: float) -> bool:
@@ -82,8 +84,10 @@ def load_pairs(
     heldout: bool = False,
     share: float = 0.05,
     limit: int | None = None,
+    goemotions: int = 0,
 ) -> list[Pair]:
-    """English then Korean pairs from ``data_dir`` (``topical_chat/*.json``, ``korean_chatbot_data``)."""
+    """English then Korean pairs from ``data_dir`` (``topical_chat/*.json``, ``korean_chatbot_data``),
+    then up to ``goemotions`` GoEmotions pseudo-pairs (``goemotions/train.tsv``; 0 = none)."""
     pairs: list[Pair] = []
     for path in sorted((data_dir / "topical_chat").glob("*.json")):
         pairs.extend(topical_pairs(path, heldout, share))
@@ -94,4 +98,8 @@ def load_pairs(
         english = [p for p in pairs if p.lang == "en"][: limit // 2]
         others = [p for p in pairs if p.lang != "en"][: limit - len(english)]
         pairs = english + others
+    if goemotions > 0:
+        from ml.generate.goemotions_pairs import goemotions_pairs
+
+        pairs.extend(goemotions_pairs(data_dir, goemotions, heldout, share))
     return pairs

@@ -56,8 +56,10 @@ def example_ids(tokenizer: Any, pair: Pair, n_history: int, context: int) -> lis
 
 
 def repeats(pair: Pair, cfg: TransformerConfig) -> int:
-    """Copies of ``pair`` per epoch: Korean ``korean_repeat``, English with an emotional message
-    (non-neutral label) ``emotion_repeat``, other pairs once."""
+    """Copies of ``pair`` per epoch: Korean ``korean_repeat``, Topical-Chat English with an emotional
+    message (non-neutral label) ``emotion_repeat``, other pairs (and GoEmotions pseudo-pairs) once."""
+    if pair.source == "goemotions":
+        return 1
     if pair.lang == "ko":
         return cfg.korean_repeat
     return cfg.emotion_repeat if pair.emotion != "neutral" else 1
