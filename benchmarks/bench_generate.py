@@ -9,9 +9,14 @@ process RSS after loading and after the run, and the quality figures of those re
 ``--batch 1,8,16,32 [--rounds 5]``: the transformer answering batches of that many held-out
 requests, as the core's micro-batcher sends them, several ways in the same run (interleaved, median
 ms per batch and messages per second): ``hf`` = Hugging Face ``generate`` with every request's
-``num_candidates`` rows (the previous sampler, the baseline), ``loop`` = our KV-cache loop with the
-same rows, ``budgetR`` = ``generate()`` as shipped with ``max_batch_rows`` R (``--budgets 16,32``):
-fewer candidates per request once requests x ``num_candidates`` would exceed R.
+``num_candidates`` rows (the previous sampler, the baseline), ``budgetR`` = ``generate()`` as
+shipped with ``max_batch_rows`` R (``--budgets 16,32``): fewer candidates per request once
+requests x ``num_candidates`` would exceed R.
+``loop-hf``/``loop-fp32``/``loop-int8`` = our loop with every candidate over the model's own
+forward, the lean GPT-2 decoder, and that decoder quantised (``ml/generate/decoders.py``).
+
+``--variants [--n 200] [--batch 16]``: reply quality and batch speed of the shipped settings
+against fp32 (``HAPPYTALK_GENERATOR_QUANTIZE=false``) and the longer prompt cap of 88 tokens.
 """
 
 from __future__ import annotations
@@ -113,12 +118,30 @@ def _hf_generate(generator: Any, requests: list[Any]) -> list[str]:
     return [pick_best(r, texts[i * n : (i + 1) * n]) for i, r in enumerate(requests)]
 
 
-def _loop_all_candidates(generator: Any, requests: list[Any]) -> list[str]:
-    """Our KV-cache loop with ``num_candidates`` rows per request (no row budget)."""
+def _loop_with(decoder: str) -> Callable[[Any, list[Any]], list[str]]:
+    """Our KV-cache loop with ``num_candidates`` rows per request (no row budget) over
+    ``decoder``: ``hf`` (the model's own forward), ``fp32`` or ``int8`` (the lean GPT-2 decoder)."""
+    from ml.generate.decoders import GPT2Decoder, HFDecoder
+    from ml.generate.sampler import sample
     from ml.generate.scoring import pick_best
 
-    drawn = generator.sample(requests, generator.settings.num_candidates)
-    return [pick_best(r, c) for r, c in zip(requests, drawn, strict=True)]
+    made: dict[int, Any] = {}
+
+    def run(generator: Any, requests: list[Any]) -> list[str]:
+        key = id(generator)
+        if key not in made:
+            model = generator.model
+            made[key] = (
+                HFDecoder(model, generator.pad_id)
+                if decoder == "hf"
+                else GPT2Decoder(model, decoder == "int8")
+            )
+        n = generator.settings.num_candidates
+        rows = sample(made[key], generator.prompts(requests), n, generator.params(), generator.pad_id)
+        drawn = [[generator._decode(ids) for ids in row] for row in rows]
+        return [pick_best(r, c) for r, c in zip(requests, drawn, strict=True)]
+
+    return run
 
 
 def _with_budget(rows: int) -> Callable[[Any, list[Any]], list[str]]:
@@ -150,7 +173,7 @@ def bench_batches(sizes: list[int], rounds: int, threads: int, budgets: list[int
     pool = [request_for(p) for p in balanced_sample(load_pairs(heldout=True), 200)]
     ways: dict[str, Callable[[Any, list[Any]], list[str]]] = {
         "hf": _hf_generate,
-        "loop": _loop_all_candidates,
+        **{f"loop-{d}": _loop_with(d) for d in ("hf", "fp32", "int8")},
         **{f"budget{b}": _with_budget(b) for b in budgets},
     }
     rows: list[dict[str, Any]] = []
@@ -171,6 +194,63 @@ def bench_batches(sizes: list[int], rounds: int, threads: int, budgets: list[int
     return rows
 
 
+VARIANTS: dict[str, dict[str, Any]] = {
+    "shipped": {},
+    "fp32": {"quantize": False},
+    "prompt88": {"max_prompt_tokens": 88},
+    "fp32-prompt88": {"quantize": False, "max_prompt_tokens": 88},
+}
+
+
+def bench_variants(n: int, batch: int, rounds: int) -> list[dict[str, Any]]:
+    """Reply quality (``n`` held-out requests, one at a time, every candidate) and batch speed
+    (median ms per batch of ``batch``, interleaved rounds) of the shipped settings and of the
+    settings this round changed (``VARIANTS``): int8 vs fp32, prompt cap 48 vs 88 tokens."""
+    import torch
+
+    from config.settings import GeneratorSettings
+    from ml.generate import load_generator
+    from ml.generate.corpus import load_pairs
+    from ml.generate.evaluate import balanced_sample, request_for
+    from ml.generate.scoring import dice, distinct_n, has_repeated_ngram, score
+    from ml.lang import detect_lang
+
+    torch.set_num_threads(1)
+    gens: dict[str, Any] = {k: load_generator(GeneratorSettings(**v)) for k, v in VARIANTS.items()}
+    pool = [request_for(p) for p in balanced_sample(load_pairs(heldout=True), max(n, 200))]
+    rows: list[dict[str, Any]] = []
+    for name, generator in gens.items():
+        torch.manual_seed(0)
+        requests = pool[:n]
+        replies = [generator.generate([r])[0] for r in requests]
+        lengths = [len(p) for p in generator.prompts(requests)]
+        rows.append(
+            {
+                "variant": name,
+                "prompt_tokens": statistics.mean(lengths),
+                "lang_match": statistics.mean(
+                    detect_lang(x) == r.lang for x, r in zip(replies, requests, strict=True)
+                ),
+                "distinct_2": distinct_n(replies, 2),
+                "repeated_3gram": statistics.mean(has_repeated_ngram(x) for x in replies),
+                "relevance": statistics.mean(dice(x, r.text) for x, r in zip(replies, requests, strict=True)),
+                "score": statistics.mean(score(r, x) for x, r in zip(replies, requests, strict=True)),
+                "ms": [],
+            }
+        )
+    for round_ in range(rounds + 1):
+        start = (round_ * 53) % len(pool)
+        chunk = [pool[(start + 37 * i) % len(pool)] for i in range(batch)]
+        for row in rows:
+            t0 = time.perf_counter()
+            gens[row["variant"]].generate(chunk)
+            if round_:
+                row["ms"].append(1000 * (time.perf_counter() - t0))
+    for row in rows:
+        row["ms_per_batch"] = statistics.median(row.pop("ms"))
+    return rows
+
+
 def main() -> None:
     """Parse arguments, run, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -179,8 +259,16 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch", default=None, help="comma-separated batch sizes (transformer batch mode)")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per batch size (batch mode)")
-    parser.add_argument("--budgets", default="32", help="max_batch_rows values to compare (batch mode)")
+    parser.add_argument("--budgets", default="16,32", help="max_batch_rows values to compare (batch mode)")
+    parser.add_argument("--variants", action="store_true", help="quality and speed of VARIANTS (see there)")
     args = parser.parse_args()
+    if args.variants:
+        found = bench_variants(args.n, int(args.batch or 16), args.rounds)
+        keys = [k for k in found[0] if k != "variant"]
+        print(f"{'variant':14s} " + " ".join(f"{k:>14s}" for k in keys))
+        for r in found:
+            print(f"{r['variant']:14s} " + " ".join(f"{r[k]:14.3f}" for k in keys))
+        return
     if args.batch:
         sizes = [int(x) for x in args.batch.split(",") if x.strip()]
         budgets = [int(x) for x in args.budgets.split(",") if x.strip()]

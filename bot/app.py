@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from bot.components import Components
 from bot.core import DialogueCore
@@ -15,7 +15,7 @@ from ml.compose import load_composer
 from ml.emotion import EmotionClassifier
 from ml.emotion import ModelLoadError as EmotionLoadError
 from ml.generate import ModelLoadError as GeneratorLoadError
-from ml.generate import load_generator
+from ml.generate.processes import GeneratorProcesses, release_free_memory
 from ml.speech import Speaker
 from music_index import LibraryNotReady, MusicLibrary, ensure_demo_library
 
@@ -33,27 +33,38 @@ def open_library(settings: Settings) -> MusicLibrary:
     return MusicLibrary.open(settings.data_dir, settings.music)
 
 
+def _stop_started_processes(generator: Future[GeneratorProcesses]) -> None:
+    """Start-up failed elsewhere: stop the generator's worker processes if they started."""
+    if generator.done() and generator.exception() is None:
+        generator.result().close()
+
+
 def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -> DialogueCore:
     """Load everything (in parallel where it helps) and return the core."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     progress("loading models and the music library…")
+    pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="load")
+    generator = pool.submit(GeneratorProcesses, settings.generator, settings.limits.generator_processes)
     try:
-        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="load") as pool:
-            classifier = pool.submit(EmotionClassifier.load, settings.emotion.model_path)
-            generator = pool.submit(load_generator, settings.generator)
-            library = pool.submit(open_library, settings)
-            composer = pool.submit(load_composer)
-            store = Store(settings.sqlalchemy_url)
-            components = Components(
-                classifier=classifier.result(),
-                generator=generator.result(),
-                library=library.result(),
-                speaker=Speaker(settings.speech, settings.data_dir / "tts_cache"),
-                composer=composer.result(),
-            )
+        classifier = pool.submit(EmotionClassifier.load, settings.emotion.model_path)
+        library = pool.submit(open_library, settings)
+        composer = pool.submit(load_composer)
+        store = Store(settings.sqlalchemy_url)
+        components = Components(
+            classifier=classifier.result(),
+            generator=generator.result(),
+            library=library.result(),
+            speaker=Speaker(settings.speech, settings.data_dir / "tts_cache"),
+            composer=composer.result(),
+        )
     except (StoreError, EmotionLoadError, GeneratorLoadError, ComposerLoadError, LibraryNotReady) as exc:
+        pool.shutdown(wait=True)
+        _stop_started_processes(generator)
         raise StartupError(f"happytalk cannot start: {exc}") from None
+    finally:
+        pool.shutdown(wait=True)
     core = DialogueCore(settings, store, components)
     progress("warming up the models…")
     core.warm_up()
+    release_free_memory()  # what loading and building the library freed
     return core

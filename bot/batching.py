@@ -7,6 +7,9 @@ Admission is by expected wait, not by queue length alone: the batcher fits the t
 recent batches as ``a + b * size`` and refuses a new item (:class:`Busy`, at once) when the
 batch running now plus the batches queued ahead of it and its own would take longer than
 ``max_wait_s`` counted from when the oldest item of its batch was queued.
+When the model is idle, one item per ``max_wait_s`` (at least per second) is admitted whatever
+the estimate (nothing could answer it sooner, and its time corrects an estimate that a slow spell
+made too high; refusing it would leave the model idle with that estimate for good).
 Until batches of two sizes have been timed, a batch is assumed to cost the same at any size,
 and before the first batch is timed at most one full batch may queue: a cold start lets at most
 one batch too many wait rather than refusing a handful of users the model could serve at once.
@@ -24,15 +27,17 @@ from typing import Generic, TypeVar
 from bot.workers import Busy, WorkerPool
 
 T = TypeVar("T")
+PROBE_EVERY_S = 1.0
 R = TypeVar("R")
 
 
 class BatchTimes:
     """Recent ``(batch size, seconds)`` samples, fitted as ``seconds = a + b * size``; predictions
-    add the fit's RMS error (``margin``), as batch times vary with what else the machine runs."""
+    add the fit's RMS error (``margin``), as batch times vary with what else the machine runs.
+    The size may be in cost units rather than items (:class:`MicroBatcher`'s ``cost``)."""
 
     def __init__(self, keep: int = 16) -> None:
-        self._samples: deque[tuple[int, float]] = deque(maxlen=keep)
+        self._samples: deque[tuple[float, float]] = deque(maxlen=keep)
         self.a = 0.0
         self.b = 0.0
         self.margin = 0.0
@@ -41,7 +46,7 @@ class BatchTimes:
     def ready(self) -> bool:
         return bool(self._samples)
 
-    def add(self, size: int, seconds: float) -> None:
+    def add(self, size: float, seconds: float) -> None:
         self._samples.append((size, seconds))
         sizes = [n for n, _ in self._samples]
         times = [t for _, t in self._samples]
@@ -56,13 +61,17 @@ class BatchTimes:
         self.a, self.b = a, b
         self.margin = math.sqrt(sum((t - a - b * n) ** 2 for n, t in self._samples) / len(self._samples))
 
-    def predict(self, size: int) -> float:
-        """Seconds one batch of ``size`` items takes (plus the margin)."""
+    def predict(self, size: float) -> float:
+        """Seconds one batch of ``size`` (items, or the batcher's cost units) takes (plus the margin)."""
         return self.a + self.margin + self.b * size
 
 
 class MicroBatcher(Generic[T, R]):
-    """Runs ``fn(list_of_items) -> results`` in ``pool``, coalescing concurrent submissions."""
+    """Runs ``fn(list_of_items) -> results`` in ``pool``, coalescing concurrent submissions.
+
+    ``cost(n)`` is the work of a batch of ``n`` items in units batch time is linear in (default:
+    ``n``); the generator's work is its sampled rows, which do not grow with ``n`` past a point.
+    """
 
     def __init__(
         self,
@@ -73,8 +82,10 @@ class MicroBatcher(Generic[T, R]):
         max_inflight: int = 1,
         max_queued: int = 1024,
         max_wait_s: float | None = None,
+        cost: Callable[[int], float] = float,
     ) -> None:
         self.fn = fn
+        self.cost = cost
         self.pool = pool
         self.max_batch = max_batch
         self.max_inflight = max_inflight
@@ -85,6 +96,7 @@ class MicroBatcher(Generic[T, R]):
         self._running: dict[int, tuple[int, float]] = {}  # batch number -> (size, start)
         self._tasks: set[asyncio.Task[None]] = set()
         self._started = 0
+        self._probed = -math.inf
         self.batches = 0
         self.items = 0
         self.refused = 0
@@ -95,23 +107,38 @@ class MicroBatcher(Generic[T, R]):
         if not self.times.ready:
             return None
         now = time.perf_counter()
-        running = [max(0.0, self.times.predict(n) - (now - t0)) for n, t0 in self._running.values()]
+        predict = self.times.predict
+        running = [max(0.0, predict(self.cost(n)) - (now - t0)) for n, t0 in self._running.values()]
         left = min(running) if len(running) >= self.max_inflight else 0.0
         items = len(self._queue) + 1
         full_ahead = math.ceil(items / self.max_batch) - 1  # batches ahead run in parallel slots
-        ahead = full_ahead * self.times.predict(self.max_batch) / self.max_inflight
-        return left + ahead + self.times.predict(items - full_ahead * self.max_batch)
+        ahead = full_ahead * predict(self.cost(self.max_batch)) / self.max_inflight
+        return left + ahead + predict(self.cost(items - full_ahead * self.max_batch))
 
     def admit(self) -> None:
         """Raise :class:`Busy` if a new item would be refused now (cheap; changes nothing else)."""
         queued = len(self._queue)
         if queued >= self.max_queued:
             raise self._refuse()
-        if self.max_wait_s is None:
+        if self.max_wait_s is None or self._probe():
             return
         wait = self.expected_wait_s()
         if (queued >= self.max_batch) if wait is None else (wait > self._slack_s()):
             raise self._refuse()
+
+    def _idle(self) -> bool:
+        """Whether a new item would start at once."""
+        return not self._queue and len(self._running) < self.max_inflight
+
+    def _probe(self) -> bool:
+        """Whether to admit an item whatever the estimate: the model is idle (the item would start
+        at once) and no item was admitted that way in the last ``max_wait_s`` (at least 1 s)."""
+        assert self.max_wait_s is not None
+        now = time.perf_counter()
+        if not self._idle() or now - self._probed < max(self.max_wait_s, PROBE_EVERY_S):
+            return False
+        self._probed = now
+        return True
 
     def _slack_s(self) -> float:
         """How long the new item's batch may still take: ``max_wait_s`` less what the oldest item
@@ -123,8 +150,10 @@ class MicroBatcher(Generic[T, R]):
         return self.max_wait_s - (time.perf_counter() - self._queue[first][2])
 
     async def submit(self, item: T) -> R:
-        """The result for ``item``; raises :class:`Busy` when it could not be served in time."""
-        self.admit()
+        """The result for ``item``; raises :class:`Busy` when it could not be served in time (an item
+        that starts at once is served: the caller's :meth:`admit` let it through)."""
+        if not self._idle():
+            self.admit()
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._queue.append((item, future, time.perf_counter()))
         self._start_batches()
@@ -134,7 +163,7 @@ class MicroBatcher(Generic[T, R]):
         """Run and time ``batches`` now (synchronously, at start-up), so admission has figures."""
         for batch in batches:
             _, seconds = self.pool.call(self._timed, batch)
-            self.times.add(len(batch), seconds)
+            self.times.add(self.cost(len(batch)), seconds)
 
     def _refuse(self) -> Busy:
         self.refused += 1
@@ -166,7 +195,7 @@ class MicroBatcher(Generic[T, R]):
         else:
             self.batches += 1
             self.items += len(batch)
-            self.times.add(len(batch), seconds)
+            self.times.add(self.cost(len(batch)), seconds)
             for (_, future, _), result in zip(batch, results, strict=True):
                 if not future.done():
                     future.set_result(result)

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from ml.emotion import EmotionClassifier
 from ml.generate import ReplyGenerator
+from ml.generate.processes import GeneratorProcesses
 from ml.speech import Speaker
 from music_index import MusicLibrary
 
@@ -37,6 +38,11 @@ class Components:
     library: MusicLibrary
     speaker: Speaker | None = None
     composer: Composer | None = None
+
+    def close(self) -> None:
+        """Stop the generator's worker processes, if it has any."""
+        if isinstance(self.generator, GeneratorProcesses):
+            self.generator.close()
 
     def rebuild_library(self) -> bool:
         """Pick up a rebuilt index (``happytalk index build`` swaps it in atomically)."""

@@ -8,6 +8,7 @@ adapter. Model and database work runs in bounded worker pools, never on the even
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import re
@@ -39,6 +40,7 @@ from bot.types import (
 from bot.workers import Busy, WorkerPool
 from config import EMOTIONS, Settings
 from ml.generate import ReplyRequest
+from ml.generate.loader import batch_cost
 from ml.lang import detect_lang
 from ml.runtime import single_torch_thread
 from ml.speech import SpeechError
@@ -48,7 +50,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CLASSIFY_BATCH = 64
-GENERATE_BATCH = 32  # the generator splits a batch into passes of ``generator.max_batch_rows`` rows
+IO_BACKLOG = 64  # queued database and index jobs above which chat is "busy" (4 threads run them)
 WARM_UP_TEXTS = ("How was your day?", "I had a long week at work", "오늘 정말 행복했어")
 BUSY = "I'm talking with a lot of people right now — please try again in a few seconds."
 NOT_OFFERED = "That track isn't one I suggested to you. Tell me how you feel and I'll suggest some."
@@ -79,6 +81,7 @@ class DialogueCore:
         self.models = WorkerPool(
             "model", limits.model_workers, limits.max_pending, initializer=single_torch_thread
         )
+        self.generator_pool = WorkerPool("generator", limits.generator_processes, limits.max_pending)
         self.io = WorkerPool("io", 4, limits.max_pending * 4)
         self.access = AccessPolicy(settings.access.allowed_ids, settings.access.admin_ids)
         self.metrics = StageMetrics()
@@ -92,25 +95,33 @@ class DialogueCore:
         )
         self.generate = MicroBatcher(
             components.generator.generate,
-            self.models,
-            max_batch=GENERATE_BATCH,
+            self.generator_pool,
+            max_batch=settings.generator.max_batch_rows,  # one sampling pass, a candidate each at most
+            max_inflight=limits.generator_processes,
             max_queued=limits.max_pending,
             max_wait_s=max_wait_s,
+            cost=functools.partial(batch_cost, settings.generator),
         )
         self._rng = random.Random()
 
     def warm_up(self) -> None:
         """Run the classifier and the generator once alone and once with a full batch (start-up),
         so the first messages find warm models and admission knows what a batch costs."""
-        texts = [WARM_UP_TEXTS[i % len(WARM_UP_TEXTS)] for i in range(GENERATE_BATCH)]
+        texts = [WARM_UP_TEXTS[i % len(WARM_UP_TEXTS)] for i in range(self.generate.max_batch)]
         self.classify.warm_up([texts[:1], texts])
         requests = [ReplyRequest(text=t, emotion="neutral", lang=detect_lang(t), history=()) for t in texts]
         self.generate.warm_up([requests[:1], requests])
 
     async def close(self) -> None:
-        self.models.shutdown()
-        self.io.shutdown()
+        self.stop_workers()
         self.store.close()
+        self.c.close()
+
+    def stop_workers(self) -> None:
+        """Stop this core's thread pools (the components, maybe shared, stay up)."""
+        self.models.shutdown()
+        self.generator_pool.shutdown()
+        self.io.shutdown()
 
     # ---------------------------------------------------------------- entry points
     async def handle(self, msg: UserMessage) -> list[Event]:
@@ -128,7 +139,7 @@ class DialogueCore:
         if cmd is not None:
             return await self._guarded(msg.user, lambda: self._command(msg, cmd))
         with self.metrics.stage("total"):
-            return await self._guarded(msg.user, lambda: self._chat(msg, text))
+            return await self._guarded(msg.user, lambda: self._chat(msg, text), admit=self._admit_chat)
 
     async def pick(self, user: UserRef, track_id: str) -> list[Event]:
         """Five tracks similar to one the user was offered."""
@@ -166,10 +177,19 @@ class DialogueCore:
         return await self._settings(user)
 
     # ---------------------------------------------------------------- plumbing
-    async def _guarded(self, user: UserRef, op: Callable[[], Awaitable[list[Event]]]) -> list[Event]:
+    async def _guarded(
+        self,
+        user: UserRef,
+        op: Callable[[], Awaitable[list[Event]]],
+        admit: Callable[[], None] | None = None,
+    ) -> list[Event]:
+        """``op`` for an allowed user within their rate; ``admit`` (raises :class:`Busy`) runs before
+        the rate is counted, so an overloaded bot says "busy" without a database write."""
         if not self.access.allowed(user):
             return _err("Sorry, this bot is private and you're not on its list of users.")
         try:
+            if admit is not None:
+                admit()
             if not await self._within_rate(user):
                 return _err("You're sending messages faster than I can think — give me a few seconds.")
             return await op()
@@ -180,6 +200,13 @@ class DialogueCore:
         except Exception:
             log.exception("unexpected error for %s", user.platform)
             return _err("Sorry, something went wrong on my side. Please try again.")
+
+    def _admit_chat(self) -> None:
+        """Raise :class:`Busy` when a chat message could not be answered in time: the generator's
+        expected wait, or a database/index queue of ``IO_BACKLOG`` jobs (a chat needs four)."""
+        if self.io.pending >= IO_BACKLOG:
+            raise Busy("io")
+        self.generate.admit()
 
     async def _within_rate(self, user: UserRef) -> bool:
         """The per-user message limit, counted in the database so every replica shares it."""
@@ -305,7 +332,6 @@ class DialogueCore:
     # ---------------------------------------------------------------- chat
     async def _chat(self, msg: UserMessage, text: str) -> list[Event]:
         user = msg.user
-        self.generate.admit()  # refuse at once, before any work, when replies can't come in time
         result, context = await asyncio.gather(
             self._timed("emotion", self.classify.submit(text)), self._chat_context(user)
         )

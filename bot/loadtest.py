@@ -30,12 +30,31 @@ MESSAGES = (
 )
 
 
+def _status_kb(pid: str, field: str) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:  # the process has just exited
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith(f"{field}:")), 0)
+
+
+def child_pids() -> list[str]:
+    """Ids of this process's child processes (Linux)."""
+    found: list[str] = []
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            found += (task / "children").read_text().split()
+        except OSError:
+            continue
+    return found
+
+
 def rss_mb() -> float:
-    """Resident set size of this process in MB (Linux)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    return 0.0
+    """Resident set size of this process and its child processes (the generator's), in MB (Linux).
+
+    Pages the processes share (the torch library) count once per process: an upper bound.
+    """
+    return sum(_status_kb(pid, "VmRSS") for pid in ["self", *child_pids()]) / 1024.0
 
 
 @dataclass

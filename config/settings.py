@@ -66,10 +66,20 @@ class GeneratorSettings(BaseModel):
     max_new_tokens: int = Field(40, ge=1, le=256)
     num_candidates: int = Field(4, ge=1, le=16)
     max_batch_rows: int = Field(
-        32,
+        16,
         ge=1,
         le=1024,
         description="Rows (requests x candidates) per sampling pass; large batches get fewer candidates.",
+    )
+    max_prompt_tokens: int = Field(
+        48,
+        ge=8,
+        le=1024,
+        description="Prompt length cap in tokens (the oldest context goes first); long prompts are slow.",
+    )
+    quantize: bool = Field(
+        True,
+        description="int8 dynamic quantisation of a GPT-2 generator's matrix products (2-3x faster on CPU).",
     )
 
 
@@ -162,7 +172,12 @@ class LimitSettings(BaseModel):
 
     max_message_chars: int = Field(4096, ge=1)
     user_messages_per_minute: int = Field(20, ge=1)
-    model_workers: int = Field(2, ge=1, le=32, description="Threads running model work.")
+    model_workers: int = Field(
+        2, ge=1, le=32, description="Threads running model work other than the generator's."
+    )
+    generator_processes: int = Field(
+        1, ge=1, le=16, description="Generator worker processes (one batch and one torch thread each)."
+    )
     max_pending: int = Field(256, ge=1, description="Queued model jobs before the bot answers 'busy'.")
     max_wait_ms: int = Field(
         600,

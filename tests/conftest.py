@@ -107,8 +107,7 @@ async def core(_shared_core: DialogueCore, settings: Settings) -> AsyncIterator[
 
     fresh = DialogueCore(settings, Store(settings.sqlalchemy_url), _shared_core.c)
     yield fresh
-    fresh.models.shutdown()
-    fresh.io.shutdown()
+    fresh.stop_workers()
     fresh.store.close()
 
 
@@ -128,6 +127,5 @@ def make_core(_shared_core: DialogueCore, tmp_path: Path, shared_data_dir: Path)
 
     yield factory
     for c in made:
-        c.models.shutdown()
-        c.io.shutdown()
+        c.stop_workers()
         c.store.close()

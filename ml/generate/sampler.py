@@ -1,4 +1,4 @@
-"""Batched top-k/top-p sampling with the KV cache, for any Hugging Face causal LM.
+"""Batched top-k/top-p sampling with the KV cache, over a decoder (``ml.generate.decoders``).
 
 One forward pass per new token over the rows still running; rows that emitted a stop id leave
 the batch (their cache rows are dropped, in bulk once they are a quarter of the batch, because
@@ -15,11 +15,11 @@ with the k-th logit (exact float ties; tested against HF's processors).
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
-from typing import Any
 
 import torch
+
+from ml.generate.decoders import Decoder
 
 NEG_INF = float("-inf")
 
@@ -85,47 +85,23 @@ def next_token_distribution(
     return probs, ids
 
 
-def _select(cache: Any, rows: torch.Tensor) -> Any:
-    """The cache restricted (or expanded) to ``rows`` of the batch."""
-    if hasattr(cache, "batch_select_indices"):
-        cache.batch_select_indices(rows)
-        return cache
-    return tuple(tuple(t[rows] for t in layer) for layer in cache)  # legacy tuple caches
-
-
 def sample(
-    model: Any,
-    prompts: list[list[int]],
-    n: int,
-    p: SamplingParams,
-    pad_id: int,
+    decoder: Decoder, prompts: list[list[int]], n: int, p: SamplingParams, pad_id: int
 ) -> list[list[list[int]]]:
     """``n`` sampled continuations of each prompt (token ids, stop id excluded).
 
-    Safe to call from several threads at once (each call has its own cache). Position ids
-    follow the left padding when the model takes them, as in ``generate``.
+    The penalties see each prompt left-padded with ``pad_id`` to the longest, as ``generate``
+    does. Safe to call from several threads at once (each call has its own decoding state).
     """
     if not prompts:
         return []
-    accepted = inspect.signature(model.forward).parameters
-    position_ids = "position_ids" in accepted
-    first = {"logits_to_keep": 1} if "logits_to_keep" in accepted else {}
     width = max(len(x) for x in prompts)
-    ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(prompts), width), dtype=torch.long)
-    for row, prompt in enumerate(prompts):
-        ids[row, width - len(prompt) :] = torch.tensor(prompt, dtype=torch.long)
-        mask[row, width - len(prompt) :] = 1
-    pos = (mask.cumsum(1) - 1).clamp(min=0)
     out: list[list[int]] = [[] for _ in range(len(prompts) * n)]
     stop = torch.tensor(p.stop_ids or (-1,), dtype=torch.long)
     with torch.inference_mode():
-        extra = {"position_ids": pos} if position_ids else {}
-        result = model(input_ids=ids, attention_mask=mask, use_cache=True, **first, **extra)
         expand = torch.arange(len(prompts)).repeat_interleave(n)
-        cache = _select(result.past_key_values, expand)
-        logits = result.logits[:, -1, :][expand]
-        seqs, mask, pos = ids[expand], mask[expand], pos[expand, -1:]
+        logits, decoding = decoder.start(prompts, expand, p.max_new_tokens)
+        seqs = torch.tensor([[pad_id] * (width - len(x)) + x for x in prompts])[expand]
         rows = torch.arange(len(prompts) * n)  # original row of each row in the batch
         finished = torch.zeros(len(rows), dtype=torch.bool)  # rows still in the batch but done
         for step in range(p.max_new_tokens):
@@ -143,14 +119,7 @@ def sample(
                 break
             if 4 * int(finished.sum()) >= len(rows):  # drop finished rows in bulk: each drop copies the cache
                 keep = torch.nonzero(~finished)[:, 0]
-                cache = _select(cache, keep)
-                seqs, mask, pos, rows, token = seqs[keep], mask[keep], pos[keep], rows[keep], token[keep]
-                finished = finished[keep]
-            mask = torch.cat([mask, torch.ones_like(token)], dim=1)
-            pos = pos + 1
-            extra = {"position_ids": pos} if position_ids else {}
-            result = model(
-                input_ids=token, attention_mask=mask, past_key_values=cache, use_cache=True, **extra
-            )
-            cache, logits = result.past_key_values, result.logits[:, -1, :]
+                decoding.keep(keep)
+                seqs, rows, token, finished = seqs[keep], rows[keep], token[keep], finished[keep]
+            logits = decoding.step(token[:, 0])
     return [out[i * n : (i + 1) * n] for i in range(len(prompts))]

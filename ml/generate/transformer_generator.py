@@ -9,6 +9,8 @@ from typing import Any
 
 from config.settings import GeneratorSettings
 from ml.generate.corpus import Pair
+from ml.generate.decoders import decoder_for
+from ml.generate.loader import candidates_per_request
 from ml.generate.prompt import (
     EMOTION_TOKENS,
     LANG_TOKENS,
@@ -58,6 +60,7 @@ class TransformerGenerator:
             tok.pad_token = tok.eos_token if tok.eos_token is not None else tok.unk_token
         tok.padding_side = "left"
         self.pad_id: int = tok.pad_token_id if tok.pad_token_id is not None else 0
+        self.decoder = decoder_for(self.model, self.pad_id, int8=settings.quantize)
         cfg = self.model.config
         self.context: int = int(
             getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None) or 1024
@@ -74,7 +77,7 @@ class TransformerGenerator:
 
     def _prompt_ids(self, request: ReplyRequest) -> list[int]:
         turns = context_turns(request.history, request.text)
-        budget = max(8, self.context - self.settings.max_new_tokens)
+        budget = max(8, min(self.context - self.settings.max_new_tokens, self.settings.max_prompt_tokens))
         if self.conditioned:
             head_text = prompt_text(request.lang, request.emotion, [])
             ids: list[int] = self.tokenizer(prompt_text(request.lang, request.emotion, turns))["input_ids"]
@@ -111,7 +114,7 @@ class TransformerGenerator:
 
     def sample(self, requests: Sequence[ReplyRequest], n: int) -> list[list[str]]:
         """``n`` raw sampled replies for each request."""
-        new = sample(self.model, self.prompts(requests), n, self.params(), self.pad_id)
+        new = sample(self.decoder, self.prompts(requests), n, self.params(), self.pad_id)
         with self._lock:
             return [[self._decode(ids) for ids in row] for row in new]
 
@@ -153,8 +156,7 @@ class TransformerGenerator:
 
     def candidates_per_request(self, n_requests: int) -> int:
         """``num_candidates``, fewer when that many requests would exceed ``max_batch_rows``."""
-        s = self.settings
-        return max(1, min(s.num_candidates, s.max_batch_rows // max(1, n_requests)))
+        return candidates_per_request(self.settings, n_requests)
 
     def generate(self, requests: Sequence[ReplyRequest]) -> list[str]:
         """One reply per request: the best-scoring of its sampled candidates.
