@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,7 +76,7 @@ def _rows(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"cannot read catalog {path}: {exc}") from None
     if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: \u2028 is JSON text
             if not line.strip():
                 continue
             try:
@@ -85,18 +86,25 @@ def _rows(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
                 continue
             yield f"line {number}", row if isinstance(row, dict) else {"_error": "not an object"}
     elif path.suffix.lower() in (".csv", ".tsv"):
-        reader = csv.DictReader(text.splitlines(), delimiter="\t" if path.suffix == ".tsv" else ",")
+        # csv's own line handling: quoted fields may hold newlines, form feeds and \u2028
+        reader = csv.DictReader(
+            io.StringIO(text, newline=""), delimiter="\t" if path.suffix == ".tsv" else ","
+        )
         if not reader.fieldnames or "path" not in [f.strip().lower() for f in reader.fieldnames]:
             raise CatalogError(f"catalog {path} has no 'path' column")
-        for number, raw in enumerate(reader, start=2):
-            yield f"line {number}", {(k or "").strip().lower(): v for k, v in raw.items()}
+        for raw in reader:  # line_num: where the record ends (a quoted field may span lines)
+            yield f"line {reader.line_num}", {(k or "").strip().lower(): v for k, v in raw.items()}
     else:
         raise CatalogError(f"catalog {path} must end in .csv or .jsonl")
 
 
 def _text(row: dict[str, object], key: str) -> str:
+    """The stripped string at ``key`` ("" if absent or not a string); lone surrogates (JSON may
+    escape them) become U+FFFD, as no file name, database or chat platform takes them."""
     value = row.get(key)
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace").strip()
 
 
 def _entry(root: Path, row: dict[str, object], where: str, problems: list[Problem]) -> Entry | None:
@@ -107,7 +115,14 @@ def _entry(root: Path, row: dict[str, object], where: str, problems: list[Proble
     if not raw_path:
         problems.append(Problem(where, "no path"))
         return None
-    resolved = (root / raw_path).resolve()
+    if "\ufffd" in raw_path:
+        problems.append(Problem(where, f"path is not valid text: {raw_path}"))
+        return None
+    try:
+        resolved = (root / raw_path).resolve()
+    except (ValueError, OSError) as exc:  # NUL bytes, unencodable surrogates, loops
+        problems.append(Problem(where, f"unusable path {raw_path!r}: {exc}"))
+        return None
     if not resolved.is_relative_to(root):
         problems.append(Problem(where, f"path escapes the library root: {raw_path}"))
         return None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import discord
-from discord.ui import Button, DynamicItem, View
+from discord.ui import Button, DynamicItem, LayoutView, View
 
 from bot.types import Tracks
 from handlers.discord_parts.client import client_of, guild_allowed, user_ref
@@ -29,6 +29,7 @@ MAX_CUSTOM_ID = 100
 NOT_YOURS = "These suggestions were for someone else — use /chat or /recommend to get your own. 🙂"
 EXPIRED = "Those suggestions have expired — use /chat or /recommend for fresh ones."
 NOT_HERE = "happytalk isn't enabled in this server."
+STALE = "Those buttons don't work any more — use /chat or /recommend for fresh suggestions."
 
 
 def _base36(n: int) -> str:
@@ -132,3 +133,27 @@ def track_view(tracks: Tracks, owner_id: int, now: float | None = None) -> View 
             else:
                 view.add_item(TrackButton(key, label=str(n), emoji="👍" if act == "l" else "👎"))
     return view if view.children else None
+
+
+async def refuse_unknown_press(interaction: discord.Interaction[Any]) -> None:
+    """Answer a press that no :class:`TrackButton` takes, which discord.py drops unanswered (and
+    Discord then shows "This interaction failed"): a custom id of another format, e.g. from an older
+    version, or one that is not on the pressed message."""
+    if interaction.type is not discord.InteractionType.component:
+        return
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id, kind = str(data.get("custom_id", "")), data.get("component_type")
+    if ButtonKey.parse(custom_id) is not None and _on_message(interaction.message, kind, custom_id):
+        return  # a TrackButton answers it
+    allowed = guild_allowed(client_of(interaction).settings, interaction.guild_id)
+    await interaction.response.send_message(STALE if allowed else NOT_HERE, ephemeral=True)
+
+
+def _on_message(message: discord.Message | None, kind: object, custom_id: str) -> bool:
+    """Whether ``message`` has the pressed component: discord.py dispatches dynamic items only then."""
+    if message is None:
+        return False
+    view_cls = LayoutView if message.flags.components_v2 else View
+    view = view_cls.from_message(message, timeout=None)
+    items = view.walk_children()
+    return any(i.type.value == kind and getattr(i, "custom_id", None) == custom_id for i in items)

@@ -37,6 +37,12 @@ class HappyClient(discord.Client):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} sharded={self.settings.discord.sharded}>"
 
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Every interaction, after discord.py dispatched it: answer presses no button takes."""
+        from handlers.discord_parts.buttons import refuse_unknown_press  # buttons imports this module
+
+        await refuse_unknown_press(interaction)
+
 
 class ShardedHappyClient(HappyClient, discord.AutoShardedClient):
     """The same client over :class:`discord.AutoShardedClient` (one process, many shards)."""

@@ -25,6 +25,7 @@ NOT_YOURS = (
 )
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 MAX_TOAST = 200
+ADDRESSING = (MessageEntity.BOT_COMMAND, MessageEntity.MENTION, MessageEntity.TEXT_MENTION)
 
 
 def user_ref(user_id: int) -> UserRef:
@@ -40,8 +41,7 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     text = message.text or ""
     if message.chat.type == ChatType.PRIVATE:
         return text
-    kinds: list[str | None] = [MessageEntity.BOT_COMMAND, MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    entities = message.parse_entities(kinds)
+    entities = _entities(message, ADDRESSING)
     for entity, value in entities.items():
         if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
             target = value.partition("@")[2]
@@ -55,6 +55,23 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return text
     return None
+
+
+def _entities(message: Message, kinds: tuple[str, ...]) -> dict[MessageEntity, str]:
+    """``message``'s entities of ``kinds`` with their text, never failing on malformed ones.
+
+    Offsets and lengths count UTF-16 units. Unlike :meth:`Message.parse_entities`, an entity that
+    splits a surrogate pair or reaches past the text, and text with a lone surrogate (a JSON
+    ``\\ud800`` escape), give the text that is there (U+FFFD for halves) instead of raising.
+    """
+    units = (message.text or "").encode("utf-16-le", "surrogatepass")
+    found: dict[MessageEntity, str] = {}
+    for entity in message.entities:
+        if entity.type in kinds:
+            start = max(0, entity.offset)
+            end = max(start, entity.offset + entity.length)
+            found[entity] = units[2 * start : 2 * end].decode("utf-16-le", "replace")
+    return found
 
 
 class UpdateHandlers:

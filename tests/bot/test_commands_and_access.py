@@ -16,6 +16,8 @@ from bot.store import PURGE_RATE_HITS_EVERY, Store
 from bot.types import UserRef
 from bot.workers import Busy, WorkerPool
 
+pytestmark = pytest.mark.resilience
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

@@ -15,6 +15,8 @@ from bot.types import Reply
 from handlers.testing import TestAdapter, tracks_of
 from tests.conftest import make_settings
 
+pytestmark = pytest.mark.resilience
+
 
 async def test_allow_list_and_admin_commands(make_core: Any) -> None:
     core: DialogueCore = make_core(access={"allowed_ids": ["test:alice"], "admin_ids": ["test:root"]})

@@ -20,6 +20,8 @@ from bot.store import Store, StoreError
 from bot.types import Event, Reply, Tracks
 from handlers.testing import TestAdapter, tracks_of
 
+pytestmark = pytest.mark.resilience
+
 LONG = "Today was long and I want to tell you all about it. " * 60  # ~3,100 characters: new pages
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core import DialogueCore
 from bot.types import Event, Reply, UserMessage, UserRef
+
+pytestmark = pytest.mark.resilience
 
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 odd_text = st.one_of(

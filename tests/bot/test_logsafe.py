@@ -8,6 +8,8 @@ import pytest
 
 from bot import logsafe
 
+pytestmark = pytest.mark.resilience
+
 SECRET = "123456:AAE-very-secret-token"
 
 

@@ -13,6 +13,8 @@ from bot.types import Reply
 from handlers.testing import TestAdapter, tracks_of
 from tests.bot.pg import postgres_cluster
 
+pytestmark = pytest.mark.resilience
+
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:

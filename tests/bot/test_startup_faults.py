@@ -10,6 +10,8 @@ import pytest
 from bot.app import StartupError, build_core
 from tests.conftest import make_settings
 
+pytestmark = pytest.mark.resilience
+
 EMOTION_EN = Path(__file__).parents[2] / "ml" / "emotion" / "weights"
 
 

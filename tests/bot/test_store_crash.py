@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.store import Store
+
+pytestmark = pytest.mark.resilience
 
 WRITER = """
 import sys

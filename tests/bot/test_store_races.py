@@ -14,6 +14,8 @@ from bot.models import Feedback, Offer
 from bot.store import Store
 from tests.bot.pg import postgres_cluster
 
+pytestmark = pytest.mark.resilience
+
 WRITERS = 6
 ROUNDS = 15
 

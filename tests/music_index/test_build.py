@@ -30,6 +30,7 @@ def _library_rows(root: Path, per_emotion: int = 3) -> list[dict[str, str]]:
     return rows
 
 
+@pytest.mark.resilience
 def test_corrupt_silent_missing_files_are_reported_and_the_rest_indexed(
     tmp_path: Path, small_settings: MusicSettings
 ) -> None:
@@ -98,6 +99,7 @@ def _ids(library: MusicLibrary) -> list[str]:
     return [t.id for t in gen.tracks(range(gen.size)).values()]
 
 
+@pytest.mark.resilience
 def test_bad_catalogs_and_nothing_indexable_keep_the_old_index(
     tmp_path: Path, small_settings: MusicSettings
 ) -> None:
@@ -116,6 +118,7 @@ def test_bad_catalogs_and_nothing_indexable_keep_the_old_index(
     assert MusicLibrary.open(data, small_settings).stats()["tracks"] == 8
 
 
+@pytest.mark.resilience
 def test_killed_rebuild_leaves_the_old_index_serving(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     data = tmp_path / "data"

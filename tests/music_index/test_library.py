@@ -48,6 +48,7 @@ def test_recommend_gives_five_varied_tracks_of_the_emotion(demo_library: MusicLi
     assert same == [s.track.id for s in demo_library.recommend("joy", seed=7)]
 
 
+@pytest.mark.resilience
 def test_recommend_honours_exclude_and_bad_input(demo_library: MusicLibrary) -> None:
     first = [s.track.id for s in demo_library.recommend("fear", 5, seed=1)]
     again = demo_library.recommend("fear", 5, seed=1, exclude=first)
@@ -99,6 +100,7 @@ def test_similar_excludes_itself_and_prefers_the_same_mood(demo_library: MusicLi
     assert agree >= 0.8 * 5 * len(EMOTIONS)
 
 
+@pytest.mark.resilience
 def test_similar_unknown_id_is_key_error_and_disliked_is_dropped(demo_library: MusicLibrary) -> None:
     with pytest.raises(KeyError):
         demo_library.similar("nope", 5)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.types import Tracks, TrackSuggestion
 from handlers.telegram_parts.buttons import ButtonSigner, Press, mark_feedback, split, track_keyboard
 from handlers.telegram_parts.render import chunks
+
+pytestmark = pytest.mark.resilience
 
 SIGNER = ButtonSigner("123456:secret-token")
 KOREAN = "비 오는 날 듣기 좋은 아주 아주 긴 노래 제목입니다 그리고 더 길어집니다"

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from handlers.telegram_parts.network import RetryingRateLimiter
+
+pytestmark = pytest.mark.resilience
 
 
 async def test_chat_actions_skip_the_flood_limit_that_answers_wait_for() -> None:

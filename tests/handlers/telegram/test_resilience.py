@@ -15,6 +15,8 @@ from handlers.telegram_parts.updates import SORRY
 from tests.handlers.telegram.conftest import TOKEN, USER, message
 from tests.handlers.telegram.fake_bot_api import FakeBotAPI, Fault
 
+pytestmark = pytest.mark.resilience
+
 Start = Callable[..., Awaitable[DialogueCore]]
 OTHER = 5100000002
 

@@ -19,6 +19,8 @@ from schemathesis.core.result import Ok
 
 from handlers.web import WebAdapter
 
+pytestmark = pytest.mark.resilience
+
 # Chat runs the real models, so keep the per-operation budget small; the rest are cheap.
 EXAMPLES = {"POST /api/messages": 12}
 DEFAULT_EXAMPLES = 25

@@ -13,6 +13,8 @@ from config.settings import SpeechSettings
 from ml.speech import Speaker, SpokenNote
 from tests.ml.speech.fake_gtts import SECONDS_PER_CHAR, FakeGtts
 
+pytestmark = pytest.mark.resilience
+
 
 def assert_voice_note(note: SpokenNote) -> None:
     info = sf.info(io.BytesIO(note.ogg))

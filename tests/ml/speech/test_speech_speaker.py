@@ -18,6 +18,7 @@ from tests.ml.speech.fake_gtts import FakeGtts
 OFFLINE = SpeechSettings(engine="espeak", cache_mb=0)
 
 
+@pytest.mark.resilience
 @pytest.mark.parametrize("text", ["", "   \n ", "🙂🎉👍", "❤️ ✨", "?!..."])
 def test_nothing_to_speak_is_a_speech_error(text: str, tmp_path: Path) -> None:
     with pytest.raises(SpeechError, match="nothing to speak"):
@@ -32,6 +33,7 @@ def test_emoji_are_dropped_from_the_spoken_text(tmp_path: Path) -> None:
     assert with_emoji.notice is None
 
 
+@pytest.mark.resilience
 def test_very_long_text_is_cut_and_says_so(tmp_path: Path) -> None:
     text = " ".join(f"Sentence {i} goes on." for i in range(400))  # about 8,000 characters
     note = Speaker(OFFLINE, tmp_path).synthesize(text)
@@ -60,6 +62,7 @@ def test_explicit_language_overrides_detection(tmp_path: Path) -> None:
     assert Speaker(OFFLINE, tmp_path).synthesize("안녕하세요", lang="auto").lang == "ko"
 
 
+@pytest.mark.resilience
 def test_every_engine_failing_is_a_speech_error(
     fake_gtts: FakeGtts, speech_settings: SpeechSettings, tmp_path: Path
 ) -> None:
@@ -80,6 +83,7 @@ def test_concurrent_calls_match_sequential_ones(tmp_path: Path) -> None:
     assert parallel == pytest.approx(sequential, rel=0.02)
 
 
+@pytest.mark.resilience
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=40), lang=st.sampled_from(["auto", "en", "ko", "xx", "", "zh-TW", "eo"]))
 def test_any_text_gives_a_note_or_a_speech_error(
