@@ -24,6 +24,7 @@ from config import EMOTIONS
 from handlers.discord_parts.buttons import EXPIRED, NOT_YOURS, STALE, ButtonKey, TrackButton
 from handlers.discord_parts.client import HappyClient
 from handlers.discord_parts.delivery import SORRY
+from tests.chat_text import UNICODE, chat_texts
 from tests.handlers.discord.conftest import feed
 from tests.handlers.discord.fake_api import FakeDiscord
 from tests.handlers.discord.interactions import (
@@ -50,20 +51,7 @@ E2E = settings(
 )
 UPDATE_MESSAGE = 7
 ANSWER_WITHIN_S = 15.0
-UNICODE = st.characters(codec="utf-8")
-ODD = st.characters(codec="utf-8", categories=("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "So", "Sk"))
-PIECES = [
-    *("\u200f", "\u202e", "\u2067", "\u200b", "\u200d", "\ufeff", "\x00", "\x1b[0m", "\r\n", "\u2028"),
-    *("🎉", "👩\u200d👩\u200d👧", "🇰🇷", "e\u0301", "가", "ا", "/help", "@everyone", "<@1>", "**", "`", ":"),
-]
-texts = st.one_of(
-    st.text(UNICODE, max_size=200),
-    st.text(ODD, max_size=100),
-    st.lists(st.sampled_from(PIECES), max_size=40).map("".join),
-    st.builds(  # Discord takes string options up to 6,000 characters
-        lambda unit, n: (unit * n)[:n], st.text(UNICODE, min_size=1, max_size=5), st.integers(3000, 6000)
-    ),
-)
+texts = chat_texts(("@everyone", "<@1>"), 6000)  # Discord takes string options up to 6,000 characters
 OTHER_IDS = st.integers(1, 10**20 - 1).filter(lambda n: n != int(MINA))
 _users = itertools.count(1500000000000100000)
 

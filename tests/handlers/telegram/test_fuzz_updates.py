@@ -26,6 +26,7 @@ from handlers.telegram_adapter import build_application
 from handlers.telegram_parts.buttons import ButtonSigner
 from handlers.telegram_parts.network import RetryingRateLimiter
 from handlers.telegram_parts.updates import SORRY, UpdateHandlers, addressed_text
+from tests.chat_text import UNICODE, chat_texts
 from tests.handlers.telegram.conftest import TOKEN
 from tests.handlers.telegram.fake_bot_api import SENDS, FakeBotAPI
 
@@ -37,23 +38,9 @@ BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "happytalk", "username":
 PERSON = {"id": 5100000003, "is_bot": False, "first_name": "Sora"}
 OFFLINE_BOT = Bot(TOKEN)  # de_json needs a bot; nothing here makes a request
 
-UNICODE = st.characters(codec="utf-8")  # every code point but the surrogates
 SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
-ODD = st.characters(codec="utf-8", categories=("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "So", "Sk"))
-PIECES = [
-    *("\u200f", "\u200e", "\u202e", "\u2067", "\u061c"),  # bidi marks and overrides
-    *("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"),  # zero-width characters
-    *("🎉", "👩\u200d👩\u200d👧", "🇰🇷", "e\u0301", "가", "ا", "\U0001d54f"),
-    *("\x00", "\x1b[31m", "\r\n", "\u2028", "\x85", " ", "@", "/", "#"),
-    *("@happytalk_test_bot", "/help", "/mood@happytalk_test_bot", "@someone", "/start@other_bot"),
-]
-texts = st.one_of(
-    st.text(UNICODE, max_size=200),
-    st.text(ODD, max_size=100),
-    st.lists(st.sampled_from(PIECES), max_size=40).map("".join),
-    st.builds(
-        lambda unit, n: (unit * n)[:n], st.text(UNICODE, min_size=1, max_size=5), st.integers(3000, 5000)
-    ),
+texts = chat_texts(
+    ("@", "/", "#", "@happytalk_test_bot", "/mood@happytalk_test_bot", "@someone", "/start@other_bot"), 5000
 )
 JUNK_KINDS = ("hashtag", "bold", "url", "code", "custom_emoji", "spoiler", "unknown_kind")
 ADDRESSING = ("mention", "bot_command", "text_mention")
