@@ -1,22 +1,29 @@
 """Shared fixtures: a real core over the shipped small models and the demo library.
 
 Network guard: any socket connection to a non-loopback address fails the test run.
+Hypothesis: random examples locally (to find new cases); ``HYPOTHESIS_PROFILE=ci`` (set by
+``.ci/run``) makes them derandomized, so CI on a fresh clone runs the same examples every time.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from config import Settings
 
 if TYPE_CHECKING:
     from bot.core import DialogueCore
+
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

@@ -39,4 +39,6 @@ def test_chunks_respect_the_limit_and_keep_every_word(parts: list[str]) -> None:
     text = " ".join(parts)
     chunks = chunk_text(text, 30)
     assert all(0 < len(c) <= 30 for c in chunks)
-    assert " ".join(chunks).split() == text.split()
+    assert "".join("".join(chunks).split()) == "".join(text.split())  # every character, in order
+    words = {w for c in chunks for w in c.split()}
+    assert all(w in words for w in text.split() if len(w) <= 30)  # only a word over the limit is cut
