@@ -6,13 +6,17 @@ in between, and a batch then took several times its own compute (measured: 4 sin
 batches of 290-470 ms that take 60 ms alone). In its own process a batch runs at full speed on
 its own core. Each process loads the configured generator once (``load_generator``), uses one
 torch thread, and answers whole batches; requests and replies cross as pickled dataclasses and
-strings. Processes are started with ``spawn`` (no fork of a threaded parent).
+strings. Processes are started with ``spawn`` (no fork of a threaded parent). A worker that
+dies (killed, out of memory) breaks the pool; the next batch starts a new pool and is retried
+once, so the bot answers again after one model load instead of failing every reply from then on.
 """
 
 from __future__ import annotations
 
 import ctypes
+import logging
 import multiprocessing
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from config.settings import GeneratorSettings
 from ml.generate.request import ModelLoadError, ReplyGenerator, ReplyRequest
 
+log = logging.getLogger(__name__)
 _generator: ReplyGenerator | None = None
 _error = ""
 _libc: ctypes.CDLL | None = None
@@ -74,22 +79,44 @@ class GeneratorProcesses:
     (a worker thread) until a free process has answered the batch."""
 
     def __init__(self, settings: GeneratorSettings, processes: int) -> None:
-        self._pool = ProcessPoolExecutor(
-            max_workers=processes,
+        self._settings = settings
+        self._processes = processes
+        self._lock = threading.Lock()
+        self._pool = self._start_pool()
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        """A pool whose every process has loaded the model (:class:`ModelLoadError` otherwise)."""
+        pool = ProcessPoolExecutor(
+            max_workers=self._processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start,
-            initargs=(settings,),
+            initargs=(self._settings,),
         )
         try:
-            for ready in [self._pool.submit(_ready) for _ in range(processes)]:
+            for ready in [pool.submit(_ready) for _ in range(self._processes)]:
                 ready.result()
         except (ModelLoadError, BrokenProcessPool) as exc:
-            self.close()
+            pool.shutdown(wait=True, cancel_futures=True)
             raise ModelLoadError(str(exc) or "the generator process failed to start") from None
+        return pool
 
     def generate(self, requests: Sequence[ReplyRequest]) -> list[str]:
-        """One reply per request, computed in a worker process."""
-        return self._pool.submit(_generate, list(requests)).result()
+        """One reply per request, computed in a worker process (retried once in a new pool when
+        a worker died)."""
+        pool = self._pool
+        try:
+            return pool.submit(_generate, list(requests)).result()
+        except BrokenProcessPool:
+            return self._restarted(pool).submit(_generate, list(requests)).result()
+
+    def _restarted(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """A working pool in place of ``broken`` (started once, whichever thread gets here first)."""
+        with self._lock:
+            if self._pool is broken:
+                log.warning("a generator process died; starting a new one")
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._start_pool()
+            return self._pool
 
     def close(self) -> None:
         """Stop the worker processes (waits for a batch that is running)."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -37,3 +40,20 @@ def test_missing_model_in_the_worker_is_a_load_error_naming_it(tmp_path: Path) -
     with pytest.raises(ModelLoadError, match=str(missing)):
         GeneratorProcesses(GeneratorSettings(model_path=missing), processes=1)
     assert _children() <= before
+
+
+@pytest.mark.resilience
+def test_a_killed_worker_is_replaced_and_the_batch_answered() -> None:
+    generator = GeneratorProcesses(GeneratorSettings(), processes=1)
+    try:
+        first = _children()
+        request = [ReplyRequest("I got the job!", "joy", "en")]
+        assert generator.generate(request)[0].strip()
+        for pid in {p.pid for p in generator._pool._processes.values()}:  # the pool's own workers
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)  # the pool notices the death and marks itself broken
+        (reply,) = generator.generate(request)
+        assert reply.strip()
+        assert _children() - first, "a new worker process answered"
+    finally:
+        generator.close()
