@@ -14,6 +14,8 @@ from typing import Any, TextIO
 from bot.core import DialogueCore
 from bot.types import AudioClip, EmotionEvent, Event, Reply, Tracks, UserMessage, VoiceNote
 
+QUIT = ("/quit", "/exit")  # leaving the terminal is the console's own business, like Ctrl-D
+
 
 @dataclass
 class Rendered:
@@ -71,10 +73,10 @@ class ConsoleAdapter:
 
     async def serve(self, stop: asyncio.Event) -> None:
         if self._interactive:
-            self._print("happytalk — type a message, /help for commands, Ctrl-D to quit.")
+            self._print("happytalk — type a message, /help for commands, /quit or Ctrl-D to leave.")
         while not stop.is_set():
             line = await asyncio.to_thread(self._read_line)
-            if line is None:
+            if line is None or line.strip().lower() in QUIT:
                 break
             if not line.strip() and self.json_mode:
                 continue
