@@ -40,7 +40,7 @@ from bot.types import (
 from bot.workers import Busy, WorkerPool
 from config import EMOTIONS, Settings
 from ml.generate import ReplyRequest
-from ml.generate.loader import batch_cost
+from ml.generate.row_budget import batch_cost
 from ml.lang import detect_lang
 from ml.runtime import single_torch_thread
 from ml.speech import SpeechError

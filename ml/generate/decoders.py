@@ -7,6 +7,8 @@ padded batch), only
 each prompt's last position goes through the LM head, the KV cache is one preallocated tensor,
 and a step costs a few dozen torch calls instead of Hugging Face's module machinery (measured in
 ``benchmarks/bench_generate.py``). Its logits equal the Hugging Face model's (tested).
+It also makes int8 possible: Hugging Face's GPT-2 keeps its weights in ``Conv1D`` modules, which
+``torch.ao.quantization.quantize_dynamic`` does not convert (it converts ``nn.Linear``).
 :class:`HFDecoder` runs any other causal LM through its own ``forward`` with left padding.
 """
 

@@ -10,7 +10,6 @@ from typing import Any
 from config.settings import GeneratorSettings
 from ml.generate.corpus import Pair
 from ml.generate.decoders import decoder_for
-from ml.generate.loader import candidates_per_request
 from ml.generate.prompt import (
     EMOTION_TOKENS,
     LANG_TOKENS,
@@ -19,6 +18,7 @@ from ml.generate.prompt import (
     prompt_text,
 )
 from ml.generate.request import ModelLoadError, ReplyRequest
+from ml.generate.row_budget import candidates_per_request
 from ml.generate.sampler import SamplingParams, sample
 from ml.generate.scoring import pick_best
 from ml.generate.train_transformer import example_ids
@@ -154,20 +154,16 @@ class TransformerGenerator:
             n_chars += sum(len(p.reply) + 1 for p in chunk)
         return total, n_tokens, n_chars
 
-    def candidates_per_request(self, n_requests: int) -> int:
-        """``num_candidates``, fewer when that many requests would exceed ``max_batch_rows``."""
-        return candidates_per_request(self.settings, n_requests)
-
     def generate(self, requests: Sequence[ReplyRequest]) -> list[str]:
         """One reply per request: the best-scoring of its sampled candidates.
 
         A request gets ``num_candidates`` candidates, or fewer when the batch is large
-        (:meth:`candidates_per_request`); at least one, and the batch then runs in chunks of at
-        most ``max_batch_rows`` rows.
+        (:func:`~ml.generate.row_budget.candidates_per_request`); at least one, and the batch then
+        runs in chunks of at most ``max_batch_rows`` rows.
         """
         if not requests:
             return []
-        n = self.candidates_per_request(len(requests))
+        n = candidates_per_request(self.settings, len(requests))
         chunk = max(1, self.settings.max_batch_rows // n)
         drawn = [c for i in range(0, len(requests), chunk) for c in self.sample(requests[i : i + chunk], n)]
         replies = [pick_best(r, c) for r, c in zip(requests, drawn, strict=True)]

@@ -26,6 +26,7 @@ from ml.generate import ReplyRequest, load_generator
 from ml.generate.decoders import Decoder, GPT2Decoder, HFDecoder, decoder_for
 from ml.generate.loader import SHIPPED_TRANSFORMER
 from ml.generate.prompt import training_text
+from ml.generate.row_budget import candidates_per_request
 from ml.generate.sampler import SamplingParams, next_token_distribution, sample
 from ml.generate.tokenizer_train import train_tokenizer
 from ml.generate.transformer_generator import TransformerGenerator
@@ -131,7 +132,7 @@ def test_large_batches_get_fewer_candidates_within_the_row_budget(tmp_path: Path
     settings = GeneratorSettings(model_path=tmp_path, max_new_tokens=4, num_candidates=4, max_batch_rows=8)
     generator = load_generator(settings)
     assert isinstance(generator, TransformerGenerator)
-    assert [generator.candidates_per_request(n) for n in (1, 2, 3, 8, 40)] == [4, 4, 2, 1, 1]
+    assert [candidates_per_request(settings, n) for n in (1, 2, 3, 8, 40)] == [4, 4, 2, 1, 1]
     replies = generator.generate([ReplyRequest(f"hello {i}", "joy", "en") for i in range(11)])
     assert len(replies) == 11 and all(r.strip() for r in replies)
 
