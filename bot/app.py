@@ -12,6 +12,8 @@ from bot.store import Store, StoreError
 from config import Settings
 from ml.compose import ModelLoadError as ComposerLoadError
 from ml.compose import load_composer
+from ml.dialogue.encoder import RankerLoadError
+from ml.dialogue.engine import DialogueEngine
 from ml.emotion import EmotionClassifier
 from ml.emotion import ModelLoadError as EmotionLoadError
 from ml.generate import ModelLoadError as GeneratorLoadError
@@ -47,17 +49,26 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
     generator = pool.submit(GeneratorProcesses, settings.generator, settings.limits.generator_processes)
     try:
         classifier = pool.submit(EmotionClassifier.load, settings.emotion.model_path)
+        dialogue = pool.submit(DialogueEngine.load, settings.dialogue, settings.data_dir / "dialogue")
         library = pool.submit(open_library, settings)
         composer = pool.submit(load_composer)
         store = Store(settings.sqlalchemy_url)
         components = Components(
             classifier=classifier.result(),
+            dialogue=dialogue.result(),
             generator=generator.result(),
             library=library.result(),
             speaker=Speaker(settings.speech, settings.data_dir / "tts_cache"),
             composer=composer.result(),
         )
-    except (StoreError, EmotionLoadError, GeneratorLoadError, ComposerLoadError, LibraryNotReady) as exc:
+    except (
+        StoreError,
+        EmotionLoadError,
+        RankerLoadError,
+        GeneratorLoadError,
+        ComposerLoadError,
+        LibraryNotReady,
+    ) as exc:
         pool.shutdown(wait=True)
         _stop_started_processes(generator)
         raise StartupError(f"happytalk cannot start: {exc}") from None

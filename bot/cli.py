@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 _PLUGINS = (
     "ml.emotion.cli",
     "ml.generate.cli",
+    "ml.dialogue.cli",
     "ml.speech.cli",
     "ml.compose.cli",
     "music_index.cli",

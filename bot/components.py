@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from ml.dialogue.engine import DialogueEngine
 from ml.emotion import EmotionClassifier
 from ml.generate import ReplyGenerator
 from ml.generate.processes import GeneratorProcesses
@@ -34,6 +35,7 @@ class Composer(Protocol):
 @dataclass
 class Components:
     classifier: EmotionClassifier
+    dialogue: DialogueEngine
     generator: ReplyGenerator
     library: MusicLibrary
     speaker: Speaker | None = None

@@ -39,6 +39,7 @@ from bot.types import (
 )
 from bot.workers import Busy, WorkerPool
 from config import EMOTIONS, Settings
+from ml.dialogue.engine import ReplyChoice
 from ml.generate import ReplyRequest
 from ml.generate.row_budget import batch_cost
 from ml.lang import detect_lang
@@ -93,6 +94,13 @@ class DialogueCore:
             max_queued=limits.max_pending,
             max_wait_s=max_wait_s,
         )
+        self.respond = MicroBatcher(
+            components.dialogue.respond,
+            self.models,
+            max_batch=CLASSIFY_BATCH,
+            max_queued=limits.max_pending,
+            max_wait_s=max_wait_s,
+        )
         self.generate = MicroBatcher(
             components.generator.generate,
             self.generator_pool,
@@ -105,12 +113,13 @@ class DialogueCore:
         self._rng = random.Random()
 
     def warm_up(self) -> None:
-        """Run the classifier and the generator once alone and once with a full batch (start-up),
-        so the first messages find warm models and admission knows what a batch costs."""
-        texts = [WARM_UP_TEXTS[i % len(WARM_UP_TEXTS)] for i in range(self.generate.max_batch)]
+        """Run the classifier, the reply ranker and the generator once alone and once with a full
+        batch (start-up), so the first messages find warm models and admission knows what a batch costs."""
+        texts = [WARM_UP_TEXTS[i % len(WARM_UP_TEXTS)] for i in range(self.classify.max_batch)]
         self.classify.warm_up([texts[:1], texts])
         requests = [ReplyRequest(text=t, emotion="neutral", lang=detect_lang(t), history=()) for t in texts]
-        self.generate.warm_up([requests[:1], requests])
+        self.respond.warm_up([requests[:1], requests])
+        self.generate.warm_up([requests[:1], requests[: self.generate.max_batch]])
 
     async def close(self) -> None:
         self.stop_workers()
@@ -202,11 +211,12 @@ class DialogueCore:
             return _err("Sorry, something went wrong on my side. Please try again.")
 
     def _admit_chat(self) -> None:
-        """Raise :class:`Busy` when a chat message could not be answered in time: the generator's
-        expected wait, or a database/index queue of ``IO_BACKLOG`` jobs (a chat needs four)."""
+        """Raise :class:`Busy` when a chat message could not be answered in time: the reply
+        ranker's expected wait, or a database/index queue of ``IO_BACKLOG`` jobs (a chat needs four).
+        The generator is asked only when retrieval fits badly, and only if it has room then."""
         if self.io.pending >= IO_BACKLOG:
             raise Busy("io")
-        self.generate.admit()
+        self.respond.admit()
 
     async def _within_rate(self, user: UserRef) -> bool:
         """The per-user message limit, counted in the database so every replica shares it."""
@@ -341,26 +351,33 @@ class DialogueCore:
         request = ReplyRequest(text=text, emotion=result.label, lang=lang, history=context.history)
         confident = result.confidence >= self.settings.emotion.neutral_threshold
         music_emotion = result.label if confident else "neutral"
-        reply, suggestions = await asyncio.gather(
-            self._timed("reply", self.generate.submit(request)),
+        choice, suggestions = await asyncio.gather(
+            self._timed("reply", self._reply(request)),
             self._timed(
                 "recommend", self._recommend_for(music_emotion, list(context.liked), list(context.disliked))
             ),
         )
         events: list[Event] = [EmotionEvent(result.label, dict(result.scores))]
-        events += await self._render_reply(reply, lang, prefs.reply_mode)
-        heading = (
-            f"Five tracks for your {music_emotion}:"
-            if confident
-            else "Five easygoing tracks (I'm not sure how you feel):"
-        )
-        events.append(Tracks(heading, self._suggestions(suggestions), kind="mood"))
+        if choice.source == "safety":  # care and crisis lines first, always as text; no track pitch
+            events = [Reply(choice.text)]
+            if prefs.reply_mode in ("voice", "both"):
+                spoken = await self._render_reply(choice.text, lang, "voice")
+                events += [e for e in spoken if isinstance(e, VoiceNote)]
+            suggestions = []
+        else:
+            events += await self._render_reply(choice.text, lang, prefs.reply_mode)
+            heading = (
+                f"Five tracks for your {music_emotion}:"
+                if confident
+                else "Five easygoing tracks (I'm not sure how you feel):"
+            )
+            events.append(Tracks(heading, self._suggestions(suggestions), kind="mood"))
         try:
             await self.io.run(
                 self.store.record_exchange,
                 user.key,
                 text,
-                reply,
+                choice.text,
                 result.label,
                 result.confidence,
                 [s.track.id for s in suggestions],
@@ -373,6 +390,18 @@ class DialogueCore:
                 )
             )
         return events
+
+    async def _reply(self, request: ReplyRequest) -> ReplyChoice:
+        """Retrieved and ranked; the generator is asked too when retrieval fits badly and it has room."""
+        choice = await self.respond.submit(request)
+        if not choice.needs_generator:
+            return choice
+        try:
+            self.generate.admit()
+            generated = await self.generate.submit(request)
+        except Busy:
+            return choice
+        return await self.models.run(self.c.dialogue.prefer, request, choice, generated)
 
     async def _render_reply(self, reply: str, lang: str, mode: str) -> list[Event]:
         events: list[Event] = []

@@ -83,6 +83,25 @@ class GeneratorSettings(BaseModel):
     )
 
 
+class DialogueSettings(BaseModel):
+    """Reply selection: retrieval over dialogue data, a trained ranker, the generator as a fallback."""
+
+    ranker_path: Path | None = Field(
+        None, description="Directory with en/ and ko/ ranker models; default: shipped weights."
+    )
+    sources: list[str] | None = Field(
+        None,
+        description="Dialogue sources in the reply index; default: the written set and every corpus found.",
+    )
+    generator_below: float = Field(
+        0.45,
+        ge=-1.0,
+        le=2.0,
+        description="Ask the generator too when the best retrieved reply scores below this.",
+    )
+    recent_replies: int = Field(10, ge=0, le=25, description="Never repeat one of the bot's last N replies.")
+
+
 class SpeechSettings(BaseModel):
     """Spoken replies."""
 
@@ -184,7 +203,9 @@ class LimitSettings(BaseModel):
         ge=1,
         description="Answer 'busy' at once when a message's model work would wait longer than this.",
     )
-    history_turns: int = Field(6, ge=0, le=50)
+    history_turns: int = Field(
+        20, ge=0, le=50, description="Earlier turns read per message (context, and replies not to repeat)."
+    )
 
 
 class Settings(BaseSettings):
@@ -208,6 +229,7 @@ class Settings(BaseSettings):
 
     emotion: EmotionSettings = EmotionSettings()
     generator: GeneratorSettings = GeneratorSettings()
+    dialogue: DialogueSettings = DialogueSettings()
     speech: SpeechSettings = SpeechSettings()
     music: MusicSettings = MusicSettings()
     telegram: TelegramSettings = TelegramSettings()

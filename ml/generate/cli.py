@@ -1,17 +1,14 @@
-"""``happytalk train generator``, ``happytalk eval generator`` and ``happytalk reply``."""
+"""``happytalk train generator`` and ``happytalk eval generator``."""
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from config.cli import group, settings_or_exit
-from config.settings import EMOTIONS
 from ml.generate.corpus import DEFAULT_DATA_DIR
 
 
@@ -227,69 +224,7 @@ def eval_generator(
         click.echo(f"[{sample['lang']}/{sample['emotion']}] {sample['message']}\n    -> {sample['reply']}")
 
 
-def _constant(label: str) -> Callable[[str], str]:
-    """A labelling function that always answers ``label``."""
-    return lambda _text: label
-
-
-def _emotion_labeller() -> Callable[[str], str]:
-    """The emotion classifier's labelling function, or one answering neutral when none loads."""
-    try:
-        from ml.emotion import EmotionClassifier
-
-        classifier = EmotionClassifier.load(settings_or_exit().emotion.model_path)
-    except Exception as exc:  # the classifier is optional here: any failure means "neutral"
-        click.echo(f"emotion classifier unavailable ({type(exc).__name__}); using neutral", err=True)
-        return lambda _text: "neutral"
-
-    def label(text: str) -> str:
-        result: str = classifier.classify([text])[0].label
-        return result
-
-    return label
-
-
-@click.command("reply")
-@click.argument("text", required=False)
-@click.option(
-    "--emotion",
-    type=click.Choice(list(EMOTIONS)),
-    default=None,
-    help="Emotion of the message; default: the emotion classifier's label.",
-)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: reply, emotion, lang, ms.")
-@click.option("--backend", type=click.Choice(["transformer", "char_lstm"]), default=None)
-@click.option("--model", type=click.Path(path_type=Path), default=None)
-def reply(
-    text: str | None, emotion: str | None, as_json: bool, backend: str | None, model: Path | None
-) -> None:
-    """Answer TEXT, or each line of standard input when TEXT is not given."""
-    import time
-
-    import torch
-
-    from ml.generate import ReplyRequest
-    from ml.lang import detect_lang
-
-    torch.set_num_threads(1)  # see MODEL_CARD.md: more intra-op threads are far slower on a busy CPU
-    _, generator = _load(backend, model)
-    label_of = _emotion_labeller() if emotion is None else _constant(emotion)
-    lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
-    for line in lines:
-        started = time.perf_counter()
-        emo = label_of(line)
-        lang = detect_lang(line)
-        answer = generator.generate([ReplyRequest(line, emo, lang)])[0]
-        ms = round(1000 * (time.perf_counter() - started), 1)
-        if as_json:
-            payload = {"reply": answer, "emotion": emo, "lang": lang, "ms": ms}
-            click.echo(json.dumps(payload, ensure_ascii=False))
-        else:
-            click.echo(answer)
-
-
 def register(root: click.Group) -> None:
-    """Add ``train generator``, ``eval generator`` and ``reply``."""
+    """Add ``train generator`` and ``eval generator`` (``happytalk reply`` lives in ml.dialogue.cli)."""
     group(root, "train").add_command(train_generator)
     group(root, "eval").add_command(eval_generator)
-    root.add_command(reply)

@@ -119,3 +119,34 @@ async def test_mood_history_and_feedback(core: DialogueCore) -> None:
     (disliked,) = await bot.press_feedback(latest[0], liked=False)
     assert "👎" in disliked.as_text()
     assert core.store.feedback(bot.user.key) == ([latest[1]], [latest[0]])
+
+
+async def test_conversation_follows_topic_and_language(core: DialogueCore) -> None:
+    """The issue's done-when conversation: caring replies, a follow-up, then Korean."""
+    from ml.lang import detect_lang
+
+    bot = TestAdapter(core)
+    texts = []
+    for message in ("I just got dumped", "We were together for three years", "나 너무 힘들어"):
+        events = await bot.push(message)
+        (reply,) = _replies(events)
+        texts.append(reply.text)
+        assert detect_lang(reply.text) == detect_lang(message)
+    assert len(set(texts)) == 3
+
+
+async def test_crisis_message_gets_care_first_and_no_track_pitch(core: DialogueCore) -> None:
+    bot = TestAdapter(core)
+    for message, line in (("I want to kill myself", "988"), ("요즘 죽고 싶다는 생각만 들어", "109")):
+        events = await bot.push(message)
+        assert isinstance(events[0], Reply) and events[0].kind == "reply" and line in events[0].text
+        assert not [e for e in events if isinstance(e, Tracks)]
+
+
+async def test_lang_setting_overrides_the_message_language(core: DialogueCore) -> None:
+    from ml.lang import detect_lang
+
+    bot = TestAdapter(core)
+    await bot.push("/lang ko")
+    (reply,) = _replies(await bot.push("I passed my driving test!"))
+    assert detect_lang(reply.text) == "ko"

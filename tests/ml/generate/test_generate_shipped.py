@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
 import torch
-from click.testing import CliRunner
 
-from bot.cli import main
 from config.settings import GeneratorSettings
 from ml.generate import ReplyGenerator, ReplyRequest, load_generator
 from ml.generate.scoring import has_repeated_ngram
@@ -68,16 +65,3 @@ def test_generate_is_safe_from_several_threads(shipped: ReplyGenerator) -> None:
         t.join()
     assert not errors
     assert sorted(results) == [0, 1, 2, 3] and all(len(r) == 2 and all(r) for r in results.values())
-
-
-def test_reply_command_reads_stdin_and_prints_json_lines(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HAPPYTALK_GENERATOR_MAX_NEW_TOKENS", "16")
-    result = CliRunner().invoke(
-        main, ["reply", "--json", "--emotion", "sadness"], input="나 너무 힘들어\nI just got dumped\n"
-    )
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert [r["lang"] for r in rows] == ["ko", "en"]
-    for row in rows:
-        assert set(row) == {"reply", "emotion", "lang", "ms"} and row["emotion"] == "sadness"
-        assert row["reply"].strip() and row["ms"] > 0

@@ -1,0 +1,91 @@
+"""Reply choice: language rule, context, no repeats, odd input; over the shipped rankers."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml.dialogue.engine import DialogueEngine, recent_bot_replies
+from ml.dialogue.index import has_loop
+from ml.generate import ReplyRequest
+from ml.lang import detect_lang
+
+
+def _talk(engine: DialogueEngine, messages: list[str]) -> list[tuple[str, str]]:
+    """Send ``messages`` as one conversation; (reply, source) per message."""
+    history: list[str] = []
+    out = []
+    for m in messages:
+        choice = engine.respond([ReplyRequest(m, "neutral", detect_lang(m), tuple(history))])[0]
+        history += [m, choice.text]
+        out.append((choice.text, choice.source))
+    return out
+
+
+def test_reply_language_follows_the_latest_message(engine: DialogueEngine) -> None:
+    messages = [
+        "hey there",
+        "I had a rough day at work",
+        "my boss yelled at me",
+        "나 너무 힘들어",
+        "오늘 시험 합격했어!",
+        "thanks, that helps",
+        "뭐 먹을까?",
+        "good night",
+    ]
+    for message, (reply, _) in zip(messages, _talk(engine, messages), strict=True):
+        assert detect_lang(reply) == detect_lang(message), (message, reply)
+
+
+def test_reply_language_follows_the_users_choice(engine: DialogueEngine) -> None:
+    choice = engine.respond([ReplyRequest("I passed my exam!", "joy", "ko")])[0]
+    assert detect_lang(choice.text) == "ko"
+
+
+def test_never_one_of_the_last_ten_replies(engine: DialogueEngine) -> None:
+    replies = [r for r, _ in _talk(engine, ["hello"] * 12)]
+    for i, r in enumerate(replies):
+        assert r not in replies[max(0, i - 10) : i]
+
+
+def test_the_earlier_turn_shapes_the_reply(engine: DialogueEngine) -> None:
+    alone = engine.respond([ReplyRequest("We were together for three years", "sadness", "en")])[0]
+    after = engine.respond(
+        [
+            ReplyRequest(
+                "We were together for three years",
+                "sadness",
+                "en",
+                ("I just got dumped", "Oh no, I'm so sorry. What happened?"),
+            )
+        ]
+    )[0]
+    assert alone.text != after.text or alone.score != after.score
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "😀😀😀", "x" * 10_000, "hello 안녕 mixed", "?!?!", "\u200b", "ㅋㅋㅋㅋ", "12345"]
+)
+def test_odd_input_still_gets_a_fitting_nonempty_reply(engine: DialogueEngine, text: str) -> None:
+    for lang in ("en", "ko"):
+        choice = engine.respond([ReplyRequest(text, "neutral", lang)])[0]
+        assert choice.text.strip() and detect_lang(choice.text, lang) == lang
+
+
+def test_batches_answer_in_order(engine: DialogueEngine) -> None:
+    requests = [ReplyRequest(t, "neutral", detect_lang(t)) for t in ("hi", "안녕", "thanks!", "고마워")]
+    choices = engine.respond(requests)
+    assert [c.lang for c in choices] == ["en", "ko", "en", "ko"]
+
+
+def test_generated_reply_is_kept_only_when_usable_and_preferred(engine: DialogueEngine) -> None:
+    request = ReplyRequest("I got the job!!", "joy", "en")
+    choice = engine.respond([request])[0]
+    assert engine.prefer(request, choice, "") is choice
+    assert engine.prefer(request, choice, "이건 한국어 답장이야") is choice  # wrong language
+    assert engine.prefer(request, choice, "you idiot") is choice  # unsafe
+    assert engine.prefer(request, choice, "the the the the the the") is choice  # a loop
+
+
+def test_helpers() -> None:
+    assert recent_bot_replies(("u1", "b1", "u2", "b2", "u3", "b3"), 2) == {"b3", "b2"}
+    assert has_loop("I am so so happy I am so so happy") and not has_loop("I am so happy for you")
