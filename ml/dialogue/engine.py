@@ -5,7 +5,8 @@ the reply's language) and the message alone, takes the replies to the indexed me
 this one and the replies the ranker rates highest for the conversation, and scores each candidate:
 
     ranker cosine (conversation, reply) + w x nearest answered message's cosine
-    + emotion fit + source prior,
+    + emotion fit + source prior − 0.05 x the reply's details (uncommon content words) that
+    this conversation does not mention (at most 4),
 
 after hard rules: the reply's language is the latest message's (or the user's ``/lang``), it is none
 of the bot's last replies, it has no 3-gram loop and passes the safety filter. When the best score
@@ -24,7 +25,7 @@ import numpy as np
 
 from config.settings import DialogueSettings
 from ml.dialogue.encoder import PairEncoder, RankerLoadError, load_encoder
-from ml.dialogue.index import LangIndex, index_sources, open_index, usable
+from ml.dialogue.index import LangIndex, content_words, index_sources, open_index, usable
 from ml.dialogue.safety import CRISIS_REPLY, is_crisis
 from ml.generate.request import ReplyRequest
 from ml.lang import Lang, detect_lang
@@ -37,8 +38,10 @@ Source = Literal["retrieved", "generated", "safety"]
 TOP_K = 40
 # How much the nearest answered message counts beside the ranker: the Korean n-gram ranker is weaker
 # than its message retrieval, the English MiniLM ranker the reverse (chosen by reading replies).
-CONTEXT_WEIGHT: dict[Lang, float] = {"en": 0.5, "ko": 1.0}
-EMOTION_FIT = 0.06
+CONTEXT_WEIGHT: dict[Lang, float] = {"en": 0.25, "ko": 1.0}
+EMOTION_FIT = 0.1
+DETAIL_PENALTY = 0.05  # per detail of a reply that this conversation does not mention
+MAX_DETAILS = 4
 SOURCE_PRIOR = {"companion": 0.06, "korean_chatbot": 0.0, "personality_chat": 0.0, "chatterbot": -0.04}
 NEGATIVE = {"anger", "disgust", "fear", "sadness"}
 FALLBACK: dict[Lang, str] = {  # only when every candidate was excluded (e.g. an index of one reply)
@@ -118,9 +121,11 @@ class DialogueEngine:
             if not idx:
                 continue
             convs = [conversation(requests[i], lang) for i in idx]
-            vecs = self.encoders[lang].encode_contexts([*convs, *((c[-1],) for c in convs)])
+            alone = [row for row, c in enumerate(convs) if len(c) > 1]  # messages with earlier turns
+            vecs = self.encoders[lang].encode_contexts([*convs, *((convs[row][-1],) for row in alone)])
+            message_row = {row: len(convs) + n for n, row in enumerate(alone)}
             for row, i in enumerate(idx):
-                out[i] = self._choose(requests[i], lang, vecs[row], vecs[len(idx) + row])
+                out[i] = self._choose(requests[i], lang, vecs[row], vecs[message_row.get(row, row)])
         return [c for c in out if c is not None]
 
     def _choose(
@@ -139,13 +144,16 @@ class DialogueEngine:
         rep_sim = index.reply_vecs @ conv
         top_replies = np.argpartition(-rep_sim, min(TOP_K, len(rep_sim) - 1))[:TOP_K]
         recent = recent_bot_replies(request.history, self.settings.recent_replies)
+        said = content_words(" ".join(conversation(request, lang)))
         best: tuple[float, int] | None = None
         for r in {*matched, *(int(x) for x in top_replies)}:
             if index.replies[r] in recent:
                 continue
+            foreign = len(index.details[r] - said)
             score = float(rep_sim[r]) + CONTEXT_WEIGHT[lang] * matched.get(r, 0.0)
             score += emotion_fit(request.emotion, index.reply_emotion[r])
             score += SOURCE_PRIOR.get(index.reply_source[r], 0.0)
+            score -= DETAIL_PENALTY * min(foreign, MAX_DETAILS)
             if best is None or score > best[0]:
                 best = (score, r)
         if best is None:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from ml.lang import Lang, detect_lang
 log = logging.getLogger(__name__)
 INDEX_SOURCES = ("companion", "personality_chat", "chatterbot", "korean_chatbot")
 FORMAT = 3
+COMMON_WORDS = 400  # the most frequent reply words are not details ("hug", "sounds", "good")
 
 
 @dataclass
@@ -52,6 +54,13 @@ class LangIndex:
     lexical: Any = field(default=None, init=False, repr=False)  # (vectorizer, matrix) for Korean
 
     def __post_init__(self) -> None:
+        # A reply's details: its uncommon content words ("A broken coffee machine on a weekday
+        # morning…"). A detail the new conversation never mentions makes a retrieved reply read as
+        # an answer to somebody else, so the engine charges for each one.
+        words = [content_words(r) for r in self.replies]
+        df = Counter(w for ws in words for w in ws)
+        common = {w for w, n in df.most_common(COMMON_WORDS)}
+        self.details: list[frozenset[str]] = [ws - common for ws in words]
         if self.messages and detect_lang(" ".join(self.messages[:50])) == "ko":
             from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -69,6 +78,74 @@ class LangIndex:
             return np.asarray(self.context_vecs @ vector)
         vectorizer, matrix = self.lexical
         return np.asarray((matrix @ vectorizer.transform([message]).T).toarray().ravel())
+
+
+_STOP = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "have",
+        "just",
+        "what",
+        "your",
+        "about",
+        "been",
+        "when",
+        "they",
+        "them",
+        "then",
+        "than",
+        "there",
+        "their",
+        "from",
+        "were",
+        "will",
+        "would",
+        "could",
+        "should",
+        "really",
+        "much",
+        "very",
+        "some",
+        "more",
+        "like",
+        "know",
+        "feel",
+        "feeling",
+        "right",
+        "make",
+        "made",
+        "sounds",
+        "sound",
+        "into",
+        "even",
+        "over",
+        "also",
+        "only",
+        "still",
+        "here",
+        "well",
+        "want",
+        "wanted",
+        "today",
+        "yesterday",
+        "tomorrow",
+    ]
+)
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Words that carry a detail: English words of 4+ letters (not common ones, crude plural
+    folding), and the first two syllables of Korean words (the stem, without its particles)."""
+    out = set()
+    for w in re.findall(r"\w+", text.lower()):
+        if detect_lang(w) == "ko":
+            if len(w) >= 2:
+                out.add(w[:2])
+        elif len(w) >= 4 and w.isalpha() and w not in _STOP:
+            out.add(w[:-1] if w.endswith("s") and len(w) > 4 else w)
+    return frozenset(out)
 
 
 def has_loop(text: str) -> bool:

@@ -46,9 +46,13 @@ RANKERS = Path(__file__).parents[2] / "ml" / "dialogue" / "weights"
 
 
 @pytest.mark.parametrize("broken", ["missing", "corrupt"])
-def test_broken_reply_ranker_is_a_clear_startup_error(broken: str, tmp_path: Path, shared_data_dir: Path) -> None:
+def test_broken_reply_ranker_is_a_clear_startup_error(
+    broken: str, tmp_path: Path, shared_data_dir: Path
+) -> None:
     path = tmp_path / "nothing-here" if broken == "missing" else _corrupt_copy(RANKERS, tmp_path / "rk")
-    settings = make_settings(shared_data_dir, tmp_path, dialogue={"ranker_path": path, "sources": ["companion"]})
+    settings = make_settings(
+        shared_data_dir, tmp_path, dialogue={"ranker_path": path, "sources": ["companion"]}
+    )
     with pytest.raises(StartupError) as err:
         build_core(settings, progress=lambda _m: None)
     assert "cannot start" in str(err.value) and str(path) in str(err.value)

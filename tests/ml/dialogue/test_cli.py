@@ -93,4 +93,4 @@ def test_train_ranker_is_resumable(tmp_path: Path) -> None:
     log = [json.loads(line) for line in (out / "checkpoints" / "dev_log.jsonl").read_text().splitlines()]
     assert [row["step"] for row in log] == [1, 2, 3]
     assert json.loads(second.stdout.splitlines()[-1])["steps"] == 3
-    assert (out / "model.safetensors").exists() and (out / "tokenizer.json").exists()
+    assert (out / "model.safetensors").exists() and (out / "vocab.json").exists()  # Korean: n-gram model

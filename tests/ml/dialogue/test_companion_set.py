@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from ml.dialogue import companion
 from ml.dialogue.companion import Exchange
@@ -47,14 +48,12 @@ def test_row_checks_catch_what_the_spec_forbids() -> None:
     )
     assert row_problems(good) == []
     bad = {
-        "placeholder": good.__class__(**{**good.__dict__, "reply": "Congrats [NAME], well done today!"}),
-        "banned": good.__class__(
-            **{**good.__dict__, "reply": "As an AI, I think that's great news for you."}
-        ),
-        "language": good.__class__(**{**good.__dict__, "reply": "정말 축하해! 언제부터 출근해?"}),
-        "phone": good.__class__(**{**good.__dict__, "reply": "Call them at 555-123-4567 to celebrate!"}),
-        "crisis": good.__class__(**{**good.__dict__, "message": "I want to kill myself"}),
-        "half": good.__class__(**{**good.__dict__, "prev_user": "hi"}),
+        "placeholder": replace(good, reply="Congrats [NAME], well done today!"),
+        "banned": replace(good, reply="As an AI, I think that's great news for you."),
+        "language": replace(good, reply="정말 축하해! 언제부터 출근해?"),
+        "phone": replace(good, reply="Call them at 555-123-4567 to celebrate!"),
+        "crisis": replace(good, message="I want to kill myself"),
+        "half": replace(good, prev_user="hi"),
     }
     for name, row in bad.items():
         assert row_problems(row), name
