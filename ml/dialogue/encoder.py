@@ -20,7 +20,7 @@ from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
 from ml.bert import BertEncoder, EncoderConfig
-from ml.emotion.classifier import length_buckets
+from ml.emotion.classifier import padded_buckets
 
 TURN_SEPARATOR = " [SEP] "
 MAX_CHARS = 1200
@@ -120,14 +120,8 @@ class SentenceEncoder:
         if not texts:
             return out
         enc = [e.ids for e in tok.encode_batch(texts)]
-        for idx in length_buckets([len(e) for e in enc]):
-            width = max(len(enc[i]) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, i in enumerate(idx):
-                ids[row, : len(enc[i])] = enc[i]
-                mask[row, : len(enc[i])] = 1
-            vec = self.model.pool(torch.from_numpy(ids), torch.from_numpy(mask))
+        for idx, ids, mask in padded_buckets(enc):
+            vec = self.model.pool(ids, mask)
             out[idx] = torch.nn.functional.normalize(vec.float(), dim=-1).numpy()
         return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import BadZipFile
@@ -102,6 +102,18 @@ def length_buckets(lengths: Sequence[int], overhead: float | None = None) -> lis
     return groups[::-1]
 
 
+def padded_buckets(rows: Sequence[Sequence[int]]) -> Iterator[tuple[list[int], torch.Tensor, torch.Tensor]]:
+    """(positions, token ids, 0/1 mask) per forward pass, each pass padded to its own longest row."""
+    for idx in length_buckets([len(r) for r in rows]):
+        width = max(len(rows[i]) for i in idx)
+        ids = np.zeros((len(idx), width), dtype=np.int64)
+        mask = np.zeros((len(idx), width), dtype=np.int64)
+        for row, i in enumerate(idx):
+            ids[row, : len(rows[i])] = rows[i]
+            mask[row, : len(rows[i])] = 1
+        yield idx, torch.from_numpy(ids), torch.from_numpy(mask)
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     p = np.exp(z)
@@ -142,14 +154,8 @@ class _LangModel:
         if not texts:
             return out
         enc = [e.ids for e in self.tokenizer.encode_batch(texts)]
-        for idx in length_buckets([len(e) for e in enc]):
-            width = max(len(enc[i]) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, i in enumerate(idx):
-                ids[row, : len(enc[i])] = enc[i]
-                mask[row, : len(enc[i])] = 1
-            logits = self.model(torch.from_numpy(ids), torch.from_numpy(mask)).double().numpy()
+        for idx, ids, mask in padded_buckets(enc):
+            logits = self.model(ids, mask).double().numpy()
             out[idx] = _softmax(logits / self.temperature)
         return out
 
