@@ -17,6 +17,7 @@ from ml.dialogue.engine import DialogueEngine
 from ml.emotion import EmotionClassifier
 from ml.emotion import ModelLoadError as EmotionLoadError
 from ml.generate import ModelLoadError as GeneratorLoadError
+from ml.generate import ReplyGenerator, load_generator
 from ml.generate.processes import GeneratorProcesses, release_free_memory
 from ml.speech import Speaker
 from music_index import LibraryNotReady, MusicLibrary, ensure_demo_library
@@ -35,10 +36,23 @@ def open_library(settings: Settings) -> MusicLibrary:
     return MusicLibrary.open(settings.data_dir, settings.music)
 
 
-def _stop_started_processes(generator: Future[GeneratorProcesses]) -> None:
+def _stop_started_processes(generator: Future[ReplyGenerator]) -> None:
     """Start-up failed elsewhere: stop the generator's worker processes if they started."""
     if generator.done() and generator.exception() is None:
-        generator.result().close()
+        started = generator.result()
+        if isinstance(started, GeneratorProcesses):
+            started.close()
+
+
+def load_reply_generator(settings: Settings) -> ReplyGenerator:
+    """The generator in this process (``limits.generator_processes`` 0, the default: it only answers
+    when no retrieved reply fits), or in that many worker processes."""
+    processes = settings.limits.generator_processes
+    return (
+        load_generator(settings.generator)
+        if processes == 0
+        else GeneratorProcesses(settings.generator, processes)
+    )
 
 
 def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -> DialogueCore:
@@ -46,7 +60,7 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     progress("loading models and the music library…")
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="load")
-    generator = pool.submit(GeneratorProcesses, settings.generator, settings.limits.generator_processes)
+    generator = pool.submit(load_reply_generator, settings)
     try:
         classifier = pool.submit(EmotionClassifier.load, settings.emotion.model_path)
         dialogue = pool.submit(DialogueEngine.load, settings.dialogue, settings.data_dir / "dialogue")

@@ -82,7 +82,13 @@ class DialogueCore:
         self.models = WorkerPool(
             "model", limits.model_workers, limits.max_pending, initializer=single_torch_thread
         )
-        self.generator_pool = WorkerPool("generator", limits.generator_processes, limits.max_pending)
+        in_process = limits.generator_processes == 0
+        self.generator_pool = WorkerPool(
+            "generator",
+            max(1, limits.generator_processes),
+            limits.max_pending,
+            initializer=single_torch_thread if in_process else None,
+        )
         self.io = WorkerPool("io", 4, limits.max_pending * 4)
         self.access = AccessPolicy(settings.access.allowed_ids, settings.access.admin_ids)
         self.metrics = StageMetrics()
@@ -105,7 +111,7 @@ class DialogueCore:
             components.generator.generate,
             self.generator_pool,
             max_batch=settings.generator.max_batch_rows,  # one sampling pass, a candidate each at most
-            max_inflight=limits.generator_processes,
+            max_inflight=max(1, limits.generator_processes),
             max_queued=limits.max_pending,
             max_wait_s=max_wait_s,
             cost=functools.partial(batch_cost, settings.generator),

@@ -195,7 +195,10 @@ class LimitSettings(BaseModel):
         2, ge=1, le=32, description="Threads running model work other than the generator's."
     )
     generator_processes: int = Field(
-        1, ge=1, le=16, description="Generator worker processes (one batch and one torch thread each)."
+        0,
+        ge=0,
+        le=16,
+        description="Generator worker processes (one batch, one torch thread each); 0: in the bot's process.",
     )
     max_pending: int = Field(256, ge=1, description="Queued model jobs before the bot answers 'busy'.")
     max_wait_ms: int = Field(

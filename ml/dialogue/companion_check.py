@@ -157,9 +157,15 @@ def write(rows: Sequence[Exchange], path: Path) -> None:
             w.writerow(astuple(r))
 
 
-def merge(slices: Sequence[Path]) -> tuple[list[Exchange], list[Exchange], list[str]]:
-    """(train, heldout, dropped-with-reasons) from writers' slices."""
-    rows, dropped = [], []
+def merge(
+    slices: Sequence[Path], existing: Sequence[Exchange] = ()
+) -> tuple[list[Exchange], list[Exchange], list[str]]:
+    """(train, heldout, dropped-with-reasons) for the new rows of writers' slices.
+
+    Rows that fail a check, or whose message duplicates an earlier one (``existing`` rows first),
+    are dropped; the rest are split. ``existing`` rows keep their split and are not returned.
+    """
+    rows, dropped = list(existing), []
     for path in slices:
         for ex in read_slice(path):
             problems = row_problems(ex)
@@ -168,8 +174,8 @@ def merge(slices: Sequence[Path]) -> tuple[list[Exchange], list[Exchange], list[
             else:
                 rows.append(ex)
     later = {b for _, b, _ in duplicates(rows)}
-    dropped += [f"{rows[b].id}: duplicate message" for b in sorted(later)]
-    rows = [r for i, r in enumerate(rows) if i not in later]
+    dropped += [f"{rows[b].id}: duplicate message" for b in sorted(later) if b >= len(existing)]
+    rows = [r for i, r in enumerate(rows) if i not in later and i >= len(existing)]
     # A follow-up whose earlier user turn is another row's message stays with that row, so the
     # held-out tenth shares no conversation with what the models and the index see.
     group = list(range(len(rows)))
@@ -228,13 +234,20 @@ def stats(rows: Sequence[Exchange]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--merge", nargs="+", type=Path, help="writers' slice files to merge")
+    parser.add_argument(
+        "--append", action="store_true", help="with --merge: keep the current files and add the new rows"
+    )
     parser.add_argument("--stats", action="store_true", help="print coverage tables (Markdown)")
     args = parser.parse_args(argv)
     if args.stats:
         print(stats(companion.load("train") + companion.load("heldout")))
         return 0
     if args.merge:
-        train, heldout, dropped = merge(args.merge)
+        old_train, old_held = (
+            (companion.load("train"), companion.load("heldout")) if args.append else ([], [])
+        )
+        train, heldout, dropped = merge(args.merge, [*old_train, *old_held])
+        train, heldout = [*old_train, *train], [*old_held, *heldout]
         write(train, companion.path_of("train"))
         write(heldout, companion.path_of("heldout"))
         print("\n".join(dropped))

@@ -65,6 +65,13 @@ from ml.generate.corpus import DEFAULT_DATA_DIR
 )
 @click.option("--warmup-steps", type=int, default=100, show_default=True)
 @click.option(
+    "--dialogue-sources",
+    default="",
+    help="Train on these sources of the dialogue corpus instead (comma-separated, e.g. "
+    "companion,personality_chat,korean_chatbot); default: Topical-Chat and the Korean chatbot data.",
+)
+@click.option("--companion-repeat", type=int, default=1, show_default=True, help="Copies of the written set.")
+@click.option(
     "--goemotions-pairs",
     type=int,
     default=0,
@@ -91,6 +98,8 @@ def train_generator(
     emotion_repeat: int,
     warmup_steps: int,
     goemotions_pairs: int,
+    dialogue_sources: str,
+    companion_repeat: int,
 ) -> None:
     """Train the reply generator on the shared dialogue corpora (resumable)."""
     import torch
@@ -104,7 +113,17 @@ def train_generator(
     if init_dir is not None and backend != "transformer":
         raise click.BadParameter("--init works with the transformer backend", param_hint="--init")
     torch.set_num_threads(threads)  # also for embedding the GoEmotions comments
-    pairs = load_pairs(data_dir, limit=limit, goemotions=goemotions_pairs)
+    if dialogue_sources:
+        from ml.generate.corpus import dialogue_pairs
+
+        try:
+            pairs = dialogue_pairs(
+                [s.strip() for s in dialogue_sources.split(",") if s.strip()], companion_repeat
+            )
+        except (ValueError, FileNotFoundError) as exc:
+            raise click.ClickException(str(exc)) from None
+    else:
+        pairs = load_pairs(data_dir, limit=limit, goemotions=goemotions_pairs)
     if not pairs:
         raise click.ClickException(f"no dialogue pairs found under {data_dir}")
     if backend == "transformer":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +103,15 @@ def load_pairs(
 
         pairs.extend(goemotions_pairs(data_dir, goemotions, heldout, share))
     return pairs
+
+
+def dialogue_pairs(sources: Sequence[str], companion_repeat: int = 1) -> list[Pair]:
+    """Training pairs of the dialogue corpus (``ml.dialogue.corpus``: the written set and the shared
+    sources; never their held-out or dev splits); the written set ``companion_repeat`` times."""
+    from ml.dialogue.corpus import load_pairs as load_dialogue
+
+    out: list[Pair] = []
+    for p in load_dialogue(sources, "train"):
+        pair = Pair(p.lang, p.emotion or "neutral", p.context[:-1], p.message, p.reply, p.source)
+        out += [pair] * (companion_repeat if p.source == "companion" else 1)
+    return out

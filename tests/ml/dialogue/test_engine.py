@@ -89,3 +89,15 @@ def test_generated_reply_is_kept_only_when_usable_and_preferred(engine: Dialogue
 def test_helpers() -> None:
     assert recent_bot_replies(("u1", "b1", "u2", "b2", "u3", "b3"), 2) == {"b3", "b2"}
     assert has_loop("I am so so happy I am so so happy") and not has_loop("I am so happy for you")
+
+
+def test_generator_is_asked_below_the_threshold_and_kept_when_rated_higher(engine: DialogueEngine) -> None:
+    from ml.dialogue.engine import ReplyChoice
+
+    strict_settings = engine.settings.model_copy(update={"generator_below": 2.0})
+    strict = DialogueEngine(engine.encoders, engine.indexes, strict_settings)
+    request = ReplyRequest("I just got dumped", "sadness", "en")
+    assert strict.respond([request])[0].needs_generator
+    weak = ReplyChoice("Nice weather for it.", "retrieved", 0.0, "en", needs_generator=True)
+    kept = engine.prefer(request, weak, "I'm so sorry about the breakup. How are you holding up?")
+    assert kept.source == "generated" and kept.text.startswith("I'm so sorry")
