@@ -5,8 +5,8 @@ the reply's language) and the message alone, takes the replies to the indexed me
 this one and the replies the ranker rates highest for the conversation, and scores each candidate:
 
     ranker cosine (conversation, reply) + w x nearest answered message's cosine
-    + emotion fit + source prior − 0.05 x the reply's details (uncommon content words) that
-    this conversation does not mention (at most 4),
+    + emotion fit + source prior − 0.05 x the details (uncommon content words) of a written
+    reply that this conversation does not mention (at most 4),
 
 after hard rules: the reply's language is the latest message's (or the user's ``/lang``), it is none
 of the bot's last replies, it has no 3-gram loop and passes the safety filter. When the best score
@@ -40,7 +40,7 @@ TOP_K = 40
 # than its message retrieval, the English MiniLM ranker the reverse (chosen by reading replies).
 CONTEXT_WEIGHT: dict[Lang, float] = {"en": 0.25, "ko": 1.0}
 EMOTION_FIT = 0.1
-DETAIL_PENALTY = 0.05  # per detail of a reply that this conversation does not mention
+DETAIL_PENALTY = 0.05  # per detail of a written reply that this conversation does not mention
 MAX_DETAILS = 4
 SOURCE_PRIOR = {"companion": 0.06, "korean_chatbot": 0.0, "personality_chat": 0.0, "chatterbot": -0.04}
 NEGATIVE = {"anger", "disgust", "fear", "sadness"}

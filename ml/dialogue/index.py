@@ -60,7 +60,11 @@ class LangIndex:
         words = [content_words(r) for r in self.replies]
         df = Counter(w for ws in words for w in ws)
         common = {w for w, n in df.most_common(COMMON_WORDS)}
-        self.details: list[frozenset[str]] = [ws - common for ws in words]
+        # Only written replies answer one situation; the other sources' answers are generic by design.
+        self.details: list[frozenset[str]] = [
+            ws - common if source == "companion" else frozenset()
+            for ws, source in zip(words, self.reply_source, strict=True)
+        ]
         if self.messages and detect_lang(" ".join(self.messages[:50])) == "ko":
             from sklearn.feature_extraction.text import TfidfVectorizer
 
