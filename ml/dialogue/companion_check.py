@@ -107,9 +107,9 @@ def _english_vectors(texts: Sequence[str]) -> np.ndarray:
 
     from ml.bert import BertEncoder, EncoderConfig, from_hf_state
     from ml.dialogue.encoder import EncoderLimits, SentenceEncoder
-    from ml.dialogue.train_ranker import _minilm_dir
+    from ml.dialogue.train_ranker import minilm_dir
 
-    base = _minilm_dir()
+    base = minilm_dir()
     model = BertEncoder(EncoderConfig.from_dict(json.loads((base / "config.json").read_text())))
     model.load_state_dict(from_hf_state(load_file(str(base / "model.safetensors"))))
     torch.set_num_threads(2)

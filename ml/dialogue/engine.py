@@ -96,7 +96,10 @@ class DialogueEngine:
     def load(cls, settings: DialogueSettings, cache_dir: Path) -> DialogueEngine:
         """Rankers from ``settings.ranker_path`` (or the shipped ones) and their cached indexes."""
         root = settings.ranker_path or WEIGHTS_DIR
-        sources = index_sources(settings.sources)
+        try:
+            sources = index_sources(settings.sources)
+        except ValueError as exc:  # an unknown name in dialogue.sources
+            raise RankerLoadError(f"dialogue.sources (HAPPYTALK_DIALOGUE_SOURCES): {exc}") from None
         encoders: dict[Lang, PairEncoder] = {}
         indexes: dict[Lang, LangIndex] = {}
         for lang in LANGS:

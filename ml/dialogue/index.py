@@ -37,13 +37,14 @@ from ml.lang import Lang, detect_lang
 log = logging.getLogger(__name__)
 INDEX_SOURCES = ("companion", "personality_chat", "chatterbot", "korean_chatbot")
 FORMAT = 3
-COMMON_WORDS = 400  # the most frequent reply words are not details ("hug", "sounds", "good")
+COMMON_WORDS = 400  # the most frequent written-reply words are not details ("sounds", "good")
 
 
 @dataclass
 class LangIndex:
     """One language's candidates: unique replies, and the (message, reply) pairs behind them."""
 
+    lang: Lang
     replies: list[str]
     reply_source: list[str]
     reply_emotion: list[str]  # the written set's label of the message it answered, or ""
@@ -65,7 +66,7 @@ class LangIndex:
             ws - common if source == "companion" else frozenset()
             for ws, source in zip(words, self.reply_source, strict=True)
         ]
-        if self.messages and detect_lang(" ".join(self.messages[:50])) == "ko":
+        if self.lang == "ko" and self.messages:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
             vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
@@ -201,7 +202,9 @@ def build(encoder: PairEncoder, pairs: Sequence[DialoguePair], lang: Lang, batch
         or [np.zeros((0, 1), np.float32)]
     )
     messages = [c[-1] for c in contexts]
-    return LangIndex(texts, sources, emotions, messages, np.asarray(pair_reply, dtype=np.int64), ctx, rep)
+    return LangIndex(
+        lang, texts, sources, emotions, messages, np.asarray(pair_reply, dtype=np.int64), ctx, rep
+    )
 
 
 def save(index: LangIndex, directory: Path) -> None:
@@ -223,12 +226,13 @@ def save(index: LangIndex, directory: Path) -> None:
     tmp.replace(directory / "vectors.npz")
 
 
-def load(directory: Path) -> LangIndex:
+def load(directory: Path, lang: Lang) -> LangIndex:
     meta = json.loads((directory / "replies.json").read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT:
         raise ValueError(f"reply index format {meta.get('format')} is not {FORMAT}")
     with np.load(directory / "vectors.npz") as z:
         return LangIndex(
+            lang,
             meta["replies"],
             meta["reply_source"],
             meta["reply_emotion"],
@@ -272,7 +276,7 @@ def open_index(
     directory = cache / f"{lang}-{fingerprint(ranker_dir, sources)}"
     if (directory / "vectors.npz").exists():
         try:
-            return load(directory)
+            return load(directory, lang)
         except (OSError, ValueError, KeyError) as exc:
             log.warning("rebuilding the %s reply index (%s)", lang, exc)
     log.info("building the %s reply index from %s (once)…", lang, ", ".join(sources))

