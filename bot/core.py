@@ -23,6 +23,7 @@ from bot.clips import ClipError, make_clip
 from bot.commands import COMMANDS, Command, help_text, parse_command
 from bot.components import Components
 from bot.metrics import StageMetrics
+from bot.music_lines import music_heading, music_line, requested_mood
 from bot.store import ChatContext, Store, StoreError, UserSettings
 from bot.types import (
     LANG_SETTINGS,
@@ -43,6 +44,7 @@ from ml.dialogue.engine import ReplyChoice
 from ml.generate import ReplyRequest
 from ml.generate.row_budget import batch_cost
 from ml.lang import detect_lang
+from ml.music_request import music_request
 from ml.runtime import single_torch_thread
 from ml.speech import SpeechError
 from music_index import Suggestion
@@ -356,7 +358,12 @@ class DialogueCore:
         lang = lang if lang in ("en", "ko") else "en"
         request = ReplyRequest(text=text, emotion=result.label, lang=lang, history=context.history)
         confident = result.confidence >= self.settings.emotion.neutral_threshold
-        music_emotion = result.label if confident else "neutral"
+        wanted = music_request(text)
+        if wanted is not None:
+            felt = result.label if confident else None
+            music_emotion = requested_mood(wanted.mood, felt, context.moods)
+        else:
+            music_emotion = result.label if confident else "neutral"
         choice, suggestions = await asyncio.gather(
             self._timed("reply", self._reply(request)),
             self._timed(
@@ -364,14 +371,21 @@ class DialogueCore:
             ),
         )
         events: list[Event] = [EmotionEvent(result.label, dict(result.scores))]
+        reply_text = choice.text
         if choice.source == "safety":  # care and crisis lines first, always as text; no track pitch
             events = [Reply(choice.text)]
             if prefs.reply_mode in ("voice", "both"):
                 spoken = await self._render_reply(choice.text, lang, "voice")
                 events += [e for e in spoken if isinstance(e, VoiceNote)]
             suggestions = []
+        elif wanted is not None:  # asked for music: the tracks lead, a short line follows
+            reply_text = music_line(music_emotion, lang, self._rng)
+            events.append(
+                Tracks(music_heading(music_emotion, lang), self._suggestions(suggestions), kind="mood")
+            )
+            events += await self._render_reply(reply_text, lang, prefs.reply_mode)
         else:
-            events += await self._render_reply(choice.text, lang, prefs.reply_mode)
+            events += await self._render_reply(reply_text, lang, prefs.reply_mode)
             heading = (
                 f"Five tracks for your {music_emotion}:"
                 if confident
@@ -383,7 +397,7 @@ class DialogueCore:
                 self.store.record_exchange,
                 user.key,
                 text,
-                choice.text,
+                reply_text,
                 result.label,
                 result.confidence,
                 [s.track.id for s in suggestions],

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).with_name("migrations")
 KEEP_TURNS = 50
 KEEP_OFFER_BATCHES = 20
+MOODS_IN_CONTEXT = 10  # recent moods read with a chat message (a music request without a mood uses them)
 WRITE_OPTION = "happytalk_write"  # execution option: this transaction will write
 WRITE_ATTEMPTS = 5  # a write that lost a race with another replica is run again
 PURGE_RATE_HITS_EVERY = 1000  # calls; drops the windows of users who stopped writing
@@ -61,6 +62,7 @@ class ChatContext:
     history: tuple[str, ...] = ()
     liked: tuple[str, ...] = ()
     disliked: tuple[str, ...] = ()
+    moods: tuple[str, ...] = ()  # the last few classified moods, newest first
 
 
 def create_store_engine(url: str, busy_timeout_ms: Callable[[], int] = lambda: 5000) -> Engine:
@@ -195,7 +197,7 @@ class Store:
         return result
 
     def chat_context(self, user_key: str, turns: int) -> ChatContext:
-        """The user's settings, last ``turns`` turns and feedback, in one transaction."""
+        """The user's settings, last ``turns`` turns, feedback and recent moods, in one transaction."""
 
         def q(s: Session) -> ChatContext:
             u = s.get(User, user_key)
@@ -207,11 +209,18 @@ class Store:
                 else []
             )
             liked, disliked = self._feedback_in(s, user_key)
+            moods = s.scalars(
+                select(Mood.emotion)
+                .where(Mood.user_key == user_key)
+                .order_by(Mood.id.desc())
+                .limit(MOODS_IN_CONTEXT)
+            ).all()
             return ChatContext(
                 UserSettings(u.reply_mode, u.lang) if u else UserSettings(),
                 tuple(reversed(history)),
                 tuple(liked),
                 tuple(disliked),
+                tuple(moods),
             )
 
         result: ChatContext = self._run("reading your conversation", q)

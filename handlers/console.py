@@ -24,6 +24,7 @@ class Rendered:
     replies: list[Reply] = field(default_factory=list)
     emotion: EmotionEvent | None = None
     tracks: Tracks | None = None
+    tracks_first: bool = False  # the tracks came before any reply (a music request): print them first
     voice: Path | None = None
     audio: Path | None = None
 
@@ -109,6 +110,7 @@ class ConsoleAdapter:
                     out.emotion = event
                 case Tracks():
                     out.tracks = event
+                    out.tracks_first = not out.replies
                 case VoiceNote():
                     out.voice = self._save(event.ogg, "voice", ".ogg")
                 case AudioClip():
@@ -131,6 +133,8 @@ class ConsoleAdapter:
         if r.emotion is not None:
             top = sorted(r.emotion.scores.items(), key=lambda kv: -kv[1])[:3]
             self._print("  [" + ", ".join(f"{k} {v:.0%}" for k, v in top) + "]")
+        if r.tracks_first:
+            self._print_tracks(r.tracks)
         for reply in r.replies:
             prefix = "bot> " if reply.kind == "reply" else ("! " if reply.kind == "error" else "")
             self._print(prefix + reply.text)
@@ -138,9 +142,13 @@ class ConsoleAdapter:
             self._print(f"🔊 voice note: {r.voice}")
         if r.audio is not None:
             self._print(f"🎵 audio: {r.audio}")
-        if r.tracks is not None:
-            self._print(r.tracks.as_text())
-            if r.tracks.tracks:
+        if not r.tracks_first:
+            self._print_tracks(r.tracks)
+
+    def _print_tracks(self, tracks: Tracks | None) -> None:
+        if tracks is not None:
+            self._print(tracks.as_text())
+            if tracks.tracks:
                 self._print("  (/pick N for similar tracks, /like N, /dislike N, /play N)")
 
     def _print(self, text: str) -> None:

@@ -56,6 +56,7 @@ BANNED = re.compile(
     re.IGNORECASE,
 )
 PLACEHOLDER = re.compile(r"(\[[A-Za-z_ ]+\]|<[a-z_]+>|\{[a-z_]+\}|XXX|___)")
+PHONE = re.compile(r"\d[\d\s().-]{6,}\d")
 DUPLICATE = 0.95
 HELDOUT_FRACTION = 0.1
 SEED = 17
@@ -89,7 +90,7 @@ def row_problems(ex: Exchange) -> list[str]:
     for text in (ex.message, ex.reply, ex.prev_user, ex.prev_bot):
         if PLACEHOLDER.search(text):
             out.append("placeholder")
-        if re.search(r"\d[\d\s().-]{6,}\d", text):
+        if PHONE.search(text):
             out.append("phone-like digits")
     if ex.reply and not is_safe_reply(ex.reply):
         out.append("reply fails the safety filter")
@@ -98,7 +99,7 @@ def row_problems(ex: Exchange) -> list[str]:
     return out
 
 
-def _english_vectors(texts: Sequence[str]) -> np.ndarray:
+def english_vectors(texts: Sequence[str]) -> np.ndarray:
     """all-MiniLM-L6-v2 sentence vectors (mean pooling, unit length), as the model card defines them."""
     import json
 
@@ -117,7 +118,8 @@ def _english_vectors(texts: Sequence[str]) -> np.ndarray:
     return enc.encode_replies(list(texts))
 
 
-def _korean_vectors(texts: Sequence[str]) -> np.ndarray:
+def korean_vectors(texts: Sequence[str]) -> np.ndarray:
+    """Character 1-3-gram TF-IDF rows (unit length) fitted on ``texts`` themselves."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     m = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True).fit_transform(texts)
@@ -127,7 +129,7 @@ def _korean_vectors(texts: Sequence[str]) -> np.ndarray:
 def duplicates(rows: Sequence[Exchange]) -> list[tuple[int, int, float]]:
     """(earlier, later, cosine) for messages of the same language at or above :data:`DUPLICATE`."""
     found = []
-    for lang, vectors in (("en", _english_vectors), ("ko", _korean_vectors)):
+    for lang, vectors in (("en", english_vectors), ("ko", korean_vectors)):
         idx = [i for i, r in enumerate(rows) if r.lang == lang]
         if len(idx) < 2:
             continue

@@ -165,7 +165,8 @@ class _LangModel:
         return p if self.ensemble is None else self.ensemble.combine(p, texts)
 
 
-def _clean(text: object, lang: Lang) -> str:
+def clean(text: object, lang: Lang) -> str:
+    """What a language's model reads of ``text``: cut to length; English emoji become words."""
     if not isinstance(text, str):
         return ""
     text = text[:MAX_CHARS]
@@ -196,7 +197,7 @@ class EmotionClassifier:
         for lang, model in self._models.items():
             idx = [i for i, lg in enumerate(langs) if lg == lang]
             if idx:
-                probs[idx] = model.probabilities([_clean(texts[i], lang) for i in idx])
+                probs[idx] = model.probabilities([clean(texts[i], lang) for i in idx])
         results = []
         for p, lang in zip(probs, langs, strict=True):
             scores = {label: float(v) for label, v in zip(LABELS, p, strict=True)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,10 +13,12 @@ import click
 from config.cli import group, settings_or_exit
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ml.emotion.classifier import EmotionClassifier
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-_EVAL_SETS = ("goemotions-dev", "korean-heldout")  # mirrors ml.emotion.data.EVAL_SETS
+_EVAL_SETS = ("goemotions-dev", "korean-heldout", "chat-en", "chat-ko")  # mirrors ml.emotion.data.EVAL_SETS
 _model_option = click.option(
     "--model",
     type=click.Path(path_type=Path),
@@ -45,6 +48,14 @@ def _load_classifier(model: Path | None) -> EmotionClassifier:
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--subsample", type=int, default=0, show_default=True, help="Train rows; 0 = all.")
 @click.option("--threads", type=int, default=1, show_default=True)
+@click.option(
+    "--chat-repeat",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Add the project's chat training messages (ml/emotion/chat), each this many times.",
+)
+@click.option("--kote", is_flag=True, help="Korean only: add KOTE's comments (44 labels mapped to 7).")
 @click.option("--checkpoint-every", type=int, default=200, show_default=True)
 @click.option(
     "--max-minutes",
@@ -80,8 +91,8 @@ def _load_classifier(model: Path | None) -> EmotionClassifier:
 @click.option(
     "--ngram",
     is_flag=True,
-    help="Korean only: fit the char n-gram model and the ensemble mix for the encoder in --out "
-    "(no encoder training).",
+    help="Fit the n-gram model and the ensemble mix for the encoder in --out (no encoder training); "
+    "--subsample, --chat-repeat and --kote choose the rows as for the encoder.",
 )
 def train_emotion(
     lang: str,
@@ -94,6 +105,8 @@ def train_emotion(
     seed: int,
     subsample: int,
     threads: int,
+    chat_repeat: int,
+    kote: bool,
     checkpoint_every: int,
     max_minutes: float,
     work_dir: Path | None,
@@ -105,14 +118,15 @@ def train_emotion(
 ) -> None:
     """Fine-tune the emotion classifier for one language and export it."""
     if ngram:
-        if lang != "ko":
-            raise click.UsageError("--ngram is for the Korean model (--lang ko)")
         from ml.emotion.ensemble import fit_ensemble
 
         target = out or WEIGHTS_DIR / lang
         if not (target / "config.json").exists():
-            raise click.ClickException(f"no exported Korean encoder in {target}")
-        click.echo(json.dumps(fit_ensemble(target, seed=seed)))
+            raise click.ClickException(f"no exported {lang} encoder in {target}")
+        summary = fit_ensemble(
+            target, lang, seed=seed, chat_repeat=chat_repeat, kote=kote, subsample=subsample
+        )
+        click.echo(json.dumps(summary))
         return
     from ml.emotion.train import TrainConfig, train
 
@@ -127,6 +141,8 @@ def train_emotion(
         seed=seed,
         subsample=subsample,
         threads=threads,
+        chat_repeat=chat_repeat,
+        kote=kote,
         checkpoint_every=checkpoint_every,
         init=str(init) if init is not None else "",
     )
@@ -180,6 +196,8 @@ def eval_emotion(
     gold = np.asarray(labels)
     rep = report(probs, gold)
     out = rep.to_dict()
+    if dataset in ("chat-en", "chat-ko"):
+        out.update(_chat_figures(dataset, probs))
     if threshold:
         t, f1 = best_threshold(probs, gold, LABEL_INDEX[NEUTRAL])
         out["best_neutral_threshold"] = {"threshold": t, "macro_f1": round(f1, 4)}
@@ -187,8 +205,58 @@ def eval_emotion(
         click.echo(json.dumps(out))
         return
     click.echo(rep.to_text())
+    for key in ("questions_neutral", "feeling_questions", "below_music_threshold", "music_requests"):
+        if key in out:
+            click.echo(f"{key}: {out[key]}")
     if threshold:
         click.echo(f"best neutral threshold: {out['best_neutral_threshold']}")
+
+
+def _chat_figures(dataset: str, probs: np.ndarray) -> dict[str, object]:
+    """Questions and requests on the chat held-out set, and how often the music threshold fires.
+
+    ``questions_neutral``: share of plain (neutral-labelled) questions and requests predicted
+    neutral; ``feeling_questions``: share of questions/requests that carry a feeling predicted with
+    that feeling; ``below_music_threshold``: share of messages whose top score is below
+    ``emotion.neutral_threshold`` (they get music for neutral); ``music_requests``: precision and
+    recall of :func:`ml.music_request.music_request` against the rows marked as music requests, and
+    how often the mood it reads equals the one marked (``any``: no mood named).
+    """
+    import numpy as np
+
+    from ml.emotion import chat
+    from ml.emotion.labels import LABEL_INDEX, NEUTRAL
+
+    rows = chat.load("heldout", "en" if dataset == "chat-en" else "ko")
+    pred = probs.argmax(axis=1)
+    asked = [i for i, m in enumerate(rows) if m.kind != "statement"]
+    plain = [i for i in asked if rows[i].label == NEUTRAL]
+    felt = [i for i in asked if rows[i].label != NEUTRAL]
+    threshold = settings_or_exit().emotion.neutral_threshold
+
+    def share(idx: list[int], ok: Callable[[int], bool]) -> dict[str, object]:
+        return {"n": len(idx), "rate": round(sum(map(ok, idx)) / max(1, len(idx)), 4)}
+
+    from ml.music_request import music_request
+
+    found = [music_request(m.text) for m in rows]
+    hits = [i for i, f in enumerate(found) if f is not None and rows[i].music]
+    n_found, n_marked = sum(f is not None for f in found), sum(bool(m.music) for m in rows)
+    mood_ok = sum((found[i].mood or "any") == rows[i].music for i in hits)  # type: ignore[union-attr]
+    return {
+        "music_requests": {
+            "marked": n_marked,
+            "precision": round(len(hits) / max(1, n_found), 4),
+            "recall": round(len(hits) / max(1, n_marked), 4),
+            "mood_accuracy": round(mood_ok / max(1, len(hits)), 4),
+        },
+        "questions_neutral": share(plain, lambda i: bool(pred[i] == LABEL_INDEX[NEUTRAL])),
+        "feeling_questions": share(felt, lambda i: bool(pred[i] == LABEL_INDEX[rows[i].label])),
+        "below_music_threshold": {
+            "threshold": threshold,
+            "rate": round(float(np.mean(probs.max(axis=1) < threshold)), 4),
+        },
+    }
 
 
 @click.command("classify")

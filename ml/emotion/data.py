@@ -1,4 +1,4 @@
-"""Readers for GoEmotions, the Korean single-turn set and ``text<TAB>label`` files."""
+"""Readers for GoEmotions, the Korean single-turn set, KOTE, the chat set and ``text<TAB>label`` files."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from pathlib import Path
 import numpy as np
 
 from ml.corpora import corpora_dir
-from ml.emotion.labels import LABEL_INDEX, LABELS, NEUTRAL, normalise_label
+from ml.emotion import chat
+from ml.emotion.labels import KOTE_GROUPS, LABEL_INDEX, LABELS, NEUTRAL, normalise_label
+from ml.lang import Lang
 
 SHARED_DATA = corpora_dir()
 GOEMOTIONS_DIR = SHARED_DATA / "goemotions"
 KOREAN_CSV = SHARED_DATA / "korean_single_turn_emotion" / "train.csv"
+KOTE_DIR = SHARED_DATA / "kote"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,17 @@ class Dataset:
         """Rows where ``mask`` (bool array or index array) selects."""
         idx = np.flatnonzero(mask) if mask.dtype == bool else mask
         return Dataset([self.texts[i] for i in idx], self.targets[idx], self.single[idx])
+
+    def __add__(self, other: Dataset) -> Dataset:
+        return Dataset(
+            self.texts + other.texts,
+            np.concatenate([self.targets, other.targets]),
+            np.concatenate([self.single, other.single]),
+        )
+
+    def repeat(self, times: int) -> Dataset:
+        """Every row ``times`` times (0 gives an empty set)."""
+        return self.subset(np.tile(np.arange(len(self)), times))
 
 
 def _one_hot(labels: list[int]) -> np.ndarray:
@@ -88,6 +102,40 @@ def load_korean(path: Path = KOREAN_CSV) -> Dataset:
     return Dataset(texts, _one_hot(labels), np.ones(len(labels), dtype=bool))
 
 
+def load_chat(lang: Lang, split: chat.Split = "train") -> Dataset:
+    """The project-written chat messages of one language (``heldout`` is for evaluation only)."""
+    rows = chat.load(split, lang)
+    labels = [LABEL_INDEX[m.label] for m in rows]
+    return Dataset([m.text for m in rows], _one_hot(labels), np.ones(len(rows), dtype=bool))
+
+
+def load_kote(root: Path = KOTE_DIR) -> Dataset:
+    """KOTE's validation and test comments with soft targets over our seven labels.
+
+    Each of the 44 labels maps to one of our groups or to none (:data:`KOTE_GROUPS`); a comment's
+    target is the share of its mapped labels per group. Comments with no mapped label are dropped;
+    ``single`` marks comments whose mapped labels all fall in one group.
+    """
+    texts: list[str] = []
+    rows: list[np.ndarray] = []
+    for name in ("val.tsv", "test.tsv"):
+        with (root / name).open(encoding="utf-8", newline="") as fh:
+            for parts in csv.reader(fh, delimiter="\t"):
+                if len(parts) < 3 or not parts[1].strip():
+                    continue
+                mapped = (KOTE_GROUPS[int(i)] for i in parts[2].split(",") if i.strip().isdigit())
+                groups = [g for g in mapped if g is not None]
+                if not groups:
+                    continue
+                target = np.zeros(len(LABELS), dtype=np.float32)
+                for g in groups:
+                    target[LABEL_INDEX[g]] += 1.0 / len(groups)
+                texts.append(parts[1].strip())
+                rows.append(target)
+    targets = np.stack(rows)
+    return Dataset(texts, targets, (targets > 0).sum(axis=1) == 1)
+
+
 def split_korean(data: Dataset, seed: int = 13, held_out: float = 0.1) -> tuple[Dataset, Dataset]:
     """A seeded (train, held-out) split; sentences in both halves are dropped from train."""
     order = list(range(len(data)))
@@ -122,16 +170,19 @@ def read_labelled_tsv(path: Path) -> tuple[list[str], list[int], list[int]]:
     return texts, labels, bad
 
 
-EVAL_SETS = ("goemotions-dev", "korean-heldout")
+EVAL_SETS = ("goemotions-dev", "korean-heldout", "chat-en", "chat-ko")
 
 
 def eval_set(name: str) -> tuple[list[str], list[int]]:
-    """A named evaluation set: GoEmotions dev single-label rows or the seeded Korean held-out split."""
+    """A named evaluation set: GoEmotions dev single-label rows, the seeded Korean held-out split,
+    or the held-out fifth of the project's chat set in one language."""
     if name == "goemotions-dev":
         dev = load_goemotions("dev")
         dev = dev.subset(dev.single)
     elif name == "korean-heldout":
         dev = split_korean(load_korean())[1]
+    elif name in ("chat-en", "chat-ko"):
+        dev = load_chat("en" if name == "chat-en" else "ko", "heldout")
     else:
         raise ValueError(f"unknown evaluation set {name!r}; choose from {', '.join(EVAL_SETS)}")
     return dev.texts, dev.labels().tolist()

@@ -68,27 +68,46 @@ def choose_weight_and_temperature(
     return weight, fit_temperature(log_p, torch.tensor(gold)), scores
 
 
-def fit_ensemble(directory: Path, seed: int = 13, c: float = 2.0) -> dict[str, object]:
-    """Fit the n-gram model on the Korean training rows and the mix on the calibration slice.
+def fit_ensemble(
+    directory: Path,
+    lang: str = "ko",
+    seed: int = 13,
+    c: float = 2.0,
+    chat_repeat: int = 0,
+    kote: bool = False,
+    subsample: int = 0,
+) -> dict[str, object]:
+    """Fit the n-gram model on one language's training rows and the mix on the calibration slice.
 
-    ``directory`` holds an exported Korean encoder; ``ngram.npz`` and ``ensemble.json`` are
+    ``directory`` holds an exported encoder of ``lang``; ``ngram.npz`` and ``ensemble.json`` are
     written beside it. The rows are exactly those :func:`ml.emotion.train.training_data` gives
-    the encoder with the same seed, so neither member has seen the calibration slice.
+    the encoder with the same settings, so neither member has seen the calibration slice.
     """
-    from ml.emotion.classifier import _LangModel
+    from ml.emotion.classifier import _LangModel, clean
     from ml.emotion.metrics import report
     from ml.emotion.ngram import fit
     from ml.emotion.train import TrainConfig, training_data
 
-    train, calib = training_data(TrainConfig(lang="ko", seed=seed))
+    train, calib = training_data(
+        TrainConfig(lang=lang, seed=seed, subsample=subsample, chat_repeat=chat_repeat, kote=kote)
+    )
     ngram = fit(train.texts, train.labels(), c=c)
     ngram.save(directory / NGRAM_FILE)  # held in fp16 already: the mix is chosen on shipped values
     encoder = _LangModel(directory)
     gold = calib.labels()
-    p_enc = encoder.encoder_probabilities(calib.texts)
-    p_ng = ngram.probabilities(calib.texts)
+    texts = [clean(t, "en" if lang == "en" else "ko") for t in calib.texts]  # as the classifier sees them
+    p_enc = encoder.encoder_probabilities(texts)
+    p_ng = ngram.probabilities(texts)
     weight, temperature, scores = choose_weight_and_temperature(p_enc, p_ng, gold)
-    meta = {"ngram_file": NGRAM_FILE, "encoder_weight": weight, "temperature": temperature, "C": c}
+    meta = {
+        "ngram_file": NGRAM_FILE,
+        "subsample": subsample,
+        "encoder_weight": weight,
+        "temperature": temperature,
+        "C": c,
+        "chat_repeat": chat_repeat,
+        "kote": kote,
+    }
     (directory / ENSEMBLE_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     mixed = combine(p_enc, p_ng, weight, temperature)
     return {

@@ -24,10 +24,11 @@ from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 from tqdm import tqdm
 
-from ml.emotion.data import Dataset, load_goemotions, load_korean, split_korean
+from ml.emotion.data import Dataset, load_chat, load_goemotions, load_korean, load_kote, split_korean
 from ml.emotion.encoder import EmotionEncoder, EncoderConfig, from_hf_state, init_weights
 from ml.emotion.labels import LABELS
 from ml.emotion.tokenization import MAX_CHARS, load_tokenizer, train_korean_tokenizer
+from ml.lang import Lang
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class TrainConfig:
     checkpoint_every: int = 200
     threads: int = 1
     init: str = ""  # an exported model directory to continue from instead of MiniLM
+    chat_repeat: int = 0  # the project's chat training messages, each this many times (0: none)
+    kote: bool = False  # Korean only: add KOTE's comments (soft targets, ml/emotion/labels.py)
 
 
 def _minilm_dir() -> Path:
@@ -68,12 +71,24 @@ def _calibration_split(data: Dataset, fraction: float, seed: int) -> tuple[Datas
 
 
 def training_data(cfg: TrainConfig) -> tuple[Dataset, Dataset]:
-    """(train, calibration) rows for ``cfg.lang``; dev/held-out rows are never included."""
+    """(train, calibration) rows for ``cfg.lang``; dev/held-out rows are never included.
+
+    The base set (GoEmotions train, or the Korean split's training part) is subsampled if asked;
+    the chat set's training messages (repeated ``chat_repeat`` times) and KOTE are added after,
+    each with its own calibration slice, so checkpoint choice and temperature see every domain.
+    """
     full = load_goemotions("train") if cfg.lang == "en" else split_korean(load_korean())[0]
     train, calib = _calibration_split(full, cfg.calib_fraction, cfg.seed)
     if cfg.subsample and cfg.subsample < len(train):
         pick = np.random.default_rng(cfg.seed + 1).permutation(len(train))[: cfg.subsample]
         train = train.subset(np.sort(pick))
+    if cfg.chat_repeat:
+        lang: Lang = "en" if cfg.lang == "en" else "ko"
+        chat_train, chat_calib = _calibration_split(load_chat(lang), cfg.calib_fraction * 2, cfg.seed)
+        train, calib = train + chat_train.repeat(cfg.chat_repeat), calib + chat_calib
+    if cfg.kote and cfg.lang == "ko":
+        kote_train, kote_calib = _calibration_split(load_kote(), cfg.calib_fraction, cfg.seed)
+        train, calib = train + kote_train, calib + kote_calib
     return train, calib
 
 

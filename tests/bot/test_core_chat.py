@@ -150,3 +150,29 @@ async def test_lang_setting_overrides_the_message_language(core: DialogueCore) -
     await bot.push("/lang ko")
     (reply,) = _replies(await bot.push("I passed my driving test!"))
     assert detect_lang(reply.text) == "ko"
+
+
+async def test_asking_for_music_leads_with_five_tracks_for_the_recent_mood(core: DialogueCore) -> None:
+    bot = TestAdapter(core, "listener")
+    felt = next(e for e in await bot.push("I miss my dad so much") if isinstance(e, EmotionEvent))
+    assert felt.label == "sadness"
+    events = await bot.push("Can you recommend some songs?")
+    kinds = [type(e).__name__ for e in events if not isinstance(e, EmotionEvent)]
+    assert kinds[0] == "Tracks" and "Reply" in kinds  # the tracks lead, a short line follows
+    tracks = tracks_of(events)
+    assert tracks.heading == "Five melancholy tracks:" and len(tracks.tracks) == 5
+    assert all("sadness" in t.reason or "melancholy" in t.reason for t in tracks.tracks)
+    assert "melancholy" in _replies(events)[0].text
+
+
+async def test_a_named_mood_wins_and_korean_requests_get_korean(core: DialogueCore) -> None:
+    bot = TestAdapter(core, "dancer")
+    await bot.push("I miss my dad so much")
+    events = await bot.push("신나는 노래 틀어줘")
+    tracks = tracks_of(events)
+    assert tracks.heading == "신나는 곡 다섯 개:" and len(tracks.tracks) == 5
+    assert all("joy" in t.reason or "upbeat" in t.reason for t in tracks.tracks)
+    assert "신나는" in _replies(events)[0].text
+    # a later request with no mood and no history of feelings: calm music
+    fresh = TestAdapter(core, "newcomer")
+    assert tracks_of(await fresh.push("play something")).heading == "Five calm tracks:"

@@ -105,3 +105,24 @@ def test_missing_or_corrupt_model_dirs_raise_model_load_error(tmp_path: Path) ->
     (broken / "en" / "config.json").write_text("{not json")
     with pytest.raises(ModelLoadError):
         EmotionClassifier.load(broken)
+
+
+def test_chat_messages_people_send_a_companion(clf: EmotionClassifier) -> None:
+    said = [
+        ("I passed my driving test on the first try!!", "joy"),
+        ("What time does the library close?", "neutral"),
+        ("Can you recommend some songs?", "neutral"),
+        ("What if I lose my job in the layoffs next week?", "fear"),
+        ("음식에서 벌레가 나왔어, 역겨워", "disgust"),
+        ("내일 오후 세 시에 회의가 있어요", "neutral"),
+        ("노래 추천해줘", "neutral"),
+    ]
+    assert [r.label for r in clf.classify([t for t, _ in said])] == [label for _, label in said]
+
+
+def test_chat_heldout_questions_are_mostly_neutral(clf: EmotionClassifier) -> None:
+    from ml.emotion import chat
+
+    plain = [m.text for m in chat.load("heldout") if m.kind != "statement" and m.label == "neutral"]
+    labels = [r.label for r in clf.classify(plain)]
+    assert len(plain) >= 100 and labels.count("neutral") / len(plain) >= 0.85

@@ -84,3 +84,20 @@ def test_max_minutes_stops_early_and_exports_the_best_validation_checkpoint(tmp_
     assert summary["best_val_macro_f1"] == log[0]["val_macro_f1"]
     assert (work / "best.pt").exists() and (tmp_path / "out" / "ko" / "model.safetensors").exists()
     assert torch.load(work / "checkpoint.pt", weights_only=False)["step"] == 1
+
+
+@pytest.mark.corpora
+def test_chat_rows_join_training_repeated_and_held_out_rows_never_do() -> None:
+    from ml.emotion import chat
+    from ml.emotion.train import training_data
+
+    base, base_calib = training_data(TrainConfig(lang="ko", subsample=500))
+    mixed, mixed_calib = training_data(TrainConfig(lang="ko", subsample=500, chat_repeat=3))
+    written = {m.text for m in chat.load("train", "ko")}
+    added = mixed.texts[len(base) :]
+    assert mixed.texts[: len(base)] == base.texts and set(added) <= written
+    assert len(added) == 3 * len(set(added))  # each chat row three times
+    calib_chat = mixed_calib.texts[len(base_calib) :]
+    assert calib_chat and not set(calib_chat) & set(added)  # its own calibration slice
+    held = {m.text for m in chat.load("heldout")}
+    assert not held & (set(mixed.texts) | set(mixed_calib.texts))
