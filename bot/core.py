@@ -14,7 +14,7 @@ import random
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TypeVar
 
 from bot.access import AccessPolicy
@@ -23,6 +23,17 @@ from bot.clips import ClipError, make_clip
 from bot.commands import COMMANDS, Command, help_text, parse_command
 from bot.components import Components
 from bot.metrics import StageMetrics
+from bot.mood_chart import render_chart
+from bot.mood_summary import (
+    MoodDays,
+    Period,
+    caption,
+    mood_days,
+    no_moods,
+    parse_period,
+    unknown_period,
+    window_start,
+)
 from bot.store import ChatContext, Store, StoreError, UserSettings
 from bot.types import (
     LANG_SETTINGS,
@@ -30,6 +41,7 @@ from bot.types import (
     AudioClip,
     EmotionEvent,
     Event,
+    MoodChart,
     Reply,
     Tracks,
     TrackSuggestion,
@@ -39,10 +51,11 @@ from bot.types import (
 )
 from bot.workers import Busy, WorkerPool
 from config import EMOTIONS, Settings
+from config.settings import zone_or_none
 from ml.dialogue.engine import ReplyChoice
 from ml.generate import ReplyRequest
 from ml.generate.row_budget import batch_cost
-from ml.lang import detect_lang
+from ml.lang import Lang, detect_lang
 from ml.runtime import single_torch_thread
 from ml.speech import SpeechError
 from music_index import Suggestion
@@ -117,6 +130,7 @@ class DialogueCore:
             cost=functools.partial(batch_cost, settings.generator),
         )
         self._rng = random.Random()
+        self._zone: tzinfo = zone_or_none(settings.timezone) or UTC  # the days of mood charts
 
     def warm_up(self) -> None:
         """Run the classifier, the reply ranker and the generator once alone and once with a full
@@ -178,8 +192,10 @@ class DialogueCore:
     async def set_lang(self, user: UserRef, lang: str) -> list[Event]:
         return await self._guarded(user, lambda: self._set(user, "lang", lang))
 
-    async def mood(self, user: UserRef) -> list[Event]:
-        return await self._guarded(user, lambda: self._mood(user))
+    async def mood(self, user: UserRef, period: str = "", timezone: str | None = None) -> list[Event]:
+        """A chart of the user's moods over the last ``week`` (default) or ``month``; days are local to
+        ``timezone`` (an IANA name; default: the ``timezone`` setting)."""
+        return await self._guarded(user, lambda: self._mood(user, period, timezone=timezone))
 
     async def compose(self, user: UserRef, emotion: str | None = None) -> list[Event]:
         return await self._guarded(user, lambda: self._compose(user, emotion))
@@ -274,7 +290,7 @@ class DialogueCore:
             case "lang":
                 return await self._set(user, "lang", arg)
             case "mood":
-                return await self._mood(user)
+                return await self._mood(user, arg, lang_hint=msg.lang_hint)
             case "compose":
                 return await self._compose(user, arg or None)
             case "reindex":
@@ -324,20 +340,37 @@ class DialogueCore:
             }[value]
         )
 
-    async def _mood(self, user: UserRef) -> list[Event]:
-        history = await self.io.run(self.store.mood_history, user.key, 20)
-        if not history:
-            return _info("No moods yet — tell me how you feel.")
-        counts: dict[str, int] = {}
-        for entry in history:
-            counts[entry.emotion] = counts.get(entry.emotion, 0) + 1
-        summary = ", ".join(f"{e} ×{n}" for e, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-        latest = history[0]
-        recent = " → ".join(e.emotion for e in reversed(history[:8]))
-        return _info(
-            f"Your last {len(history)} moods: {summary}.\nMost recently: {latest.emotion} "
-            f"({latest.confidence:.0%}, {_ago(latest.at)}).\nLately: {recent}"
-        )
+    async def _mood(
+        self, user: UserRef, arg: str, *, lang_hint: str | None = None, timezone: str | None = None
+    ) -> list[Event]:
+        lang = await self._user_lang(user, lang_hint)
+        period = parse_period(arg)
+        if period is None:
+            return _err(unknown_period(arg, lang))
+        zone = zone_or_none(timezone or "") or self._zone
+        days = await self.io.run(self._mood_days, user.key, period, datetime.now(UTC), zone)
+        if not days.total:
+            return _info(no_moods(period, lang))
+        png = await self.models.run(render_chart, days)
+        return [MoodChart(png, caption(days, lang), period, days.totals)]
+
+    def _mood_days(self, user_key: str, period: Period, now: datetime, zone: tzinfo) -> MoodDays:
+        """The user's moods per day of ``period`` (read and counted in a worker thread)."""
+        entries = self.store.moods_since(user_key, window_start(period, now, zone))
+        return mood_days(entries, period, now, zone)
+
+    async def _user_lang(self, user: UserRef, hint: str | None) -> Lang:
+        """The /lang setting, else the platform's hint, else the language of the user's last message."""
+        chosen = (await self._settings(user)).lang
+        if chosen in ("en", "ko"):
+            return "ko" if chosen == "ko" else "en"
+        if hint in ("en", "ko"):
+            return "ko" if hint == "ko" else "en"
+        try:
+            latest = await self.io.run(self.store.latest_user_text, user.key)
+        except StoreError:
+            latest = None
+        return detect_lang(latest or "")
 
     async def _reindex(self, user: UserRef) -> list[Event]:
         if not self.access.is_admin(user):
@@ -576,17 +609,6 @@ def clean_text(text: str) -> str:
 
 def _unknown_mood(emotion: str | None) -> str:
     return f"I don't know the mood “{(emotion or '')[:30]}”. Try one of: {', '.join(EMOTIONS)}."
-
-
-def _ago(at: datetime) -> str:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    seconds = max(0, int((datetime.now(UTC) - at).total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
 
 
 __all__ = ["COMMANDS", "DialogueCore"]
