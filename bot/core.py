@@ -17,23 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TypeVar
 
+from bot import mood_chart, mood_summary
 from bot.access import AccessPolicy
 from bot.batching import MicroBatcher
 from bot.clips import ClipError, make_clip
 from bot.commands import COMMANDS, Command, help_text, parse_command
 from bot.components import Components
 from bot.metrics import StageMetrics
-from bot.mood_chart import render_chart
-from bot.mood_summary import (
-    MoodDays,
-    Period,
-    caption,
-    mood_days,
-    no_moods,
-    parse_period,
-    unknown_period,
-    window_start,
-)
 from bot.store import ChatContext, Store, StoreError, UserSettings
 from bot.types import (
     LANG_SETTINGS,
@@ -55,7 +45,7 @@ from config.settings import zone_or_none
 from ml.dialogue.engine import ReplyChoice
 from ml.generate import ReplyRequest
 from ml.generate.row_budget import batch_cost
-from ml.lang import Lang, detect_lang
+from ml.lang import detect_lang
 from ml.runtime import single_torch_thread
 from ml.speech import SpeechError
 from music_index import Suggestion
@@ -344,28 +334,31 @@ class DialogueCore:
         self, user: UserRef, arg: str, *, lang_hint: str | None = None, timezone: str | None = None
     ) -> list[Event]:
         lang = await self._user_lang(user, lang_hint)
-        period = parse_period(arg)
+        period = mood_summary.parse_period(arg)
         if period is None:
-            return _err(unknown_period(arg, lang))
+            return _err(mood_summary.unknown_period(arg, lang))
         zone = zone_or_none(timezone or "") or self._zone
         days = await self.io.run(self._mood_days, user.key, period, datetime.now(UTC), zone)
         if not days.total:
-            return _info(no_moods(period, lang))
-        png = await self.models.run(render_chart, days)
-        return [MoodChart(png, caption(days, lang), period, days.totals)]
+            return _info(mood_summary.no_moods(period, lang))
+        png = await self.models.run(mood_chart.render_chart, days)
+        return [MoodChart(png, mood_summary.caption(days, lang), period, days.totals)]
 
-    def _mood_days(self, user_key: str, period: Period, now: datetime, zone: tzinfo) -> MoodDays:
+    def _mood_days(
+        self, user_key: str, period: mood_summary.Period, now: datetime, zone: tzinfo
+    ) -> mood_summary.MoodDays:
         """The user's moods per day of ``period`` (read and counted in a worker thread)."""
-        entries = self.store.moods_since(user_key, window_start(period, now, zone))
-        return mood_days(entries, period, now, zone)
+        entries = self.store.moods_since(user_key, mood_summary.window_start(period, now, zone))
+        return mood_summary.mood_days(entries, period, now, zone)
 
-    async def _user_lang(self, user: UserRef, hint: str | None) -> Lang:
-        """The /lang setting, else the platform's hint, else the language of the user's last message."""
+    async def _user_lang(self, user: UserRef, hint: str | None) -> str:
+        """``en`` or ``ko``: the /lang setting, else the platform's hint, else the language of the
+        user's last message."""
         chosen = (await self._settings(user)).lang
         if chosen in ("en", "ko"):
-            return "ko" if chosen == "ko" else "en"
+            return chosen
         if hint in ("en", "ko"):
-            return "ko" if hint == "ko" else "en"
+            return hint
         try:
             latest = await self.io.run(self.store.latest_user_text, user.key)
         except StoreError:

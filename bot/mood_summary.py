@@ -16,7 +16,6 @@ from typing import Literal
 
 from bot.store import MoodEntry
 from config import EMOTIONS
-from ml.lang import Lang
 
 Period = Literal["week", "month"]
 PERIOD_DAYS: dict[Period, int] = {"week": 7, "month": 30}
@@ -180,8 +179,9 @@ def _runner_up(days: MoodDays, main: str) -> tuple[str, PartOfDay | Literal["day
     return emotion, "day", len({d for d, _ in moments})
 
 
-def caption(days: MoodDays, lang: Lang) -> str:
-    """One line: the period's main mood and, if there is one, the most frequent other mood."""
+def caption(days: MoodDays, lang: str) -> str:
+    """One line in Korean (``lang`` ``ko``) or English: the period's main mood and, if there is one,
+    the most frequent other mood."""
     totals = days.totals
     main, n_main = next(iter(totals.items()))
     share, total, period = n_main / days.total, days.total, days.period
@@ -221,14 +221,14 @@ def caption(days: MoodDays, lang: Lang) -> str:
     return f"{first}; {_count_en(n)} {_BEFORE_NOUN_EN[emotion]} {part}{'s' if n != 1 else ''}."
 
 
-def no_moods(period: Period, lang: Lang) -> str:
+def no_moods(period: Period, lang: str) -> str:
     """The friendly sentence for a period without moods."""
     if lang == "ko":
         return f"{_PERIOD_KO[period]}에는 아직 기록된 기분이 없어요. 오늘 기분이 어떤지 들려주세요."
     return f"No moods yet this {period} — tell me how you feel and I'll chart them for you."
 
 
-def unknown_period(arg: str, lang: Lang) -> str:
+def unknown_period(arg: str, lang: str) -> str:
     shown = arg.strip()[:20]
     if lang == "ko":
         return f"“{shown}” 기간은 몰라요. /mood week(한 주) 또는 /mood month(한 달)로 볼 수 있어요."

@@ -14,7 +14,7 @@ from PIL import Image
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-import bot.core
+import bot.mood_chart
 from bot.core import DialogueCore
 from bot.models import Mood
 from bot.mood_summary import caption, mood_days, parse_period, window_start
@@ -117,13 +117,13 @@ async def test_one_mood_many_moods_and_moods_from_the_future(core: DialogueCore)
 
 async def test_chart_is_drawn_in_a_worker_thread(core: DialogueCore, monkeypatch: pytest.MonkeyPatch) -> None:
     drawn_in: list[str] = []
-    real = bot.core.render_chart
+    real = bot.mood_chart.render_chart
 
     def spy(*args: Any) -> bytes:
         drawn_in.append(threading.current_thread().name)
         return real(*args)
 
-    monkeypatch.setattr(bot.core, "render_chart", spy)
+    monkeypatch.setattr(bot.mood_chart, "render_chart", spy)
     user = TestAdapter(core, "threaded")
     _add_moods(core.store, user.user.key, [("fear", datetime.now(UTC))])
     _chart(await user.push("/mood"))
