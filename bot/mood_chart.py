@@ -3,8 +3,8 @@
 Matplotlib's object API on the Agg canvas (no pyplot, no display). Colours are the Okabe-Ito
 palette, told apart with the common colour-vision deficiencies; the web page's emotion chips use
 the same ones (``handlers/web/static/app.css``). Labels are dates and the seven emotion names
-only, so one chart serves every language (the caption travels beside it). Drawn at 960×600 px
-with type big enough to read when shown 400 px wide.
+only, so one chart serves every language (the caption travels beside it). Drawn at 960×648 px
+with type big enough to read when shown 340–400 px wide (a phone, the web page's side panel).
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ EMOTION_COLOURS: Mapping[str, str] = {
 }
 # bottom to top: calm at the base, the heavier moods on top where they catch the eye
 STACK_ORDER: tuple[Emotion, ...] = ("neutral", "joy", "surprise", "disgust", "fear", "anger", "sadness")
-SIZE_IN = (6.4, 4.0)
-DPI = 150
+SIZE_IN = (5.0, 3.375)
+DPI = 192
+SIZE_PX = (round(SIZE_IN[0] * DPI), round(SIZE_IN[1] * DPI))  # 960×648
 INK = "#222222"
 GRID = "#DDDDDD"
 _lock = threading.Lock()  # matplotlib is not thread-safe: one chart at a time
@@ -55,7 +56,7 @@ def _render(labels: tuple[str, ...], counts: tuple[tuple[int, ...], ...]) -> byt
     n = len(labels)
     fig = Figure(figsize=SIZE_IN, dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.09, 0.28, 0.88, 0.68))
+    ax = fig.add_axes((0.1, 0.3, 0.87, 0.66))
     half = (0.72 if n <= 7 else 0.8) / 2
     bottom = [0] * n
     for emotion in STACK_ORDER:  # one collection per emotion: a month draws in 7 calls, not 210
@@ -90,7 +91,7 @@ def _render(labels: tuple[str, ...], counts: tuple[tuple[int, ...], ...]) -> byt
         fontsize=14,
         handlelength=1.0,
         handleheight=1.0,
-        columnspacing=1.2,
+        columnspacing=1.0,
         labelcolor=INK,
         bbox_to_anchor=(0.5, 0.0),
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 import bot.mood_chart
 from bot.core import DialogueCore
 from bot.models import Mood
+from bot.mood_chart import SIZE_PX
 from bot.mood_summary import caption, mood_days, parse_period, window_start
 from bot.store import MoodEntry, Store
 from bot.types import Event, MoodChart, Reply
@@ -51,7 +52,7 @@ async def test_mood_after_chatting_is_a_chart_with_a_caption(core: DialogueCore)
         await user.push(text)
     week = _chart(await user.push("/mood"))
     assert week.period == "week" and sum(week.counts.values()) == 3
-    assert _png_size(week.png) == (960, 600)
+    assert _png_size(week.png) == SIZE_PX
     assert week.caption.endswith(".") and "week" in week.caption
     assert list(week.counts) == sorted(week.counts, key=lambda e: -week.counts[e])
     month = _chart(await user.push("/mood MONTH"))
@@ -105,7 +106,7 @@ async def test_one_mood_many_moods_and_moods_from_the_future(core: DialogueCore)
     month = _chart(await many.push("/mood month"))
     start = window_start("month", datetime.now(UTC), UTC)
     assert sum(month.counts.values()) == sum(1 for _, at in spread if at >= start)
-    assert _png_size(month.png) == (960, 600)
+    assert _png_size(month.png) == SIZE_PX
 
     skewed = TestAdapter(core, "skewed")
     future = [("sadness", now + timedelta(days=3)), ("sadness", now + timedelta(minutes=5))]
