@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TypeVar
 
-from bot import mood_chart, mood_summary
+from bot import mood_summary
 from bot.access import AccessPolicy
 from bot.batching import MicroBatcher
 from bot.clips import ClipError, make_clip
@@ -124,12 +124,14 @@ class DialogueCore:
 
     def warm_up(self) -> None:
         """Run the classifier, the reply ranker and the generator once alone and once with a full
-        batch (start-up), so the first messages find warm models and admission knows what a batch costs."""
+        batch (start-up), so the first messages find warm models and admission knows what a batch costs;
+        start the mood chart process."""
         texts = [WARM_UP_TEXTS[i % len(WARM_UP_TEXTS)] for i in range(self.classify.max_batch)]
         self.classify.warm_up([texts[:1], texts])
         requests = [ReplyRequest(text=t, emotion="neutral", lang=detect_lang(t), history=()) for t in texts]
         self.respond.warm_up([requests[:1], requests])
         self.generate.warm_up([requests[:1], requests[: self.generate.max_batch]])
+        self.c.charts.start()
 
     async def close(self) -> None:
         self.stop_workers()
@@ -341,7 +343,7 @@ class DialogueCore:
         days = await self.io.run(self._mood_days, user.key, period, datetime.now(UTC), zone)
         if not days.total:
             return _info(mood_summary.no_moods(period, lang))
-        png = await self.models.run(mood_chart.render_chart, days)
+        png = await self.c.charts.draw(days)  # in its own process: matplotlib would hold our GIL
         return [MoodChart(png, mood_summary.caption(days, lang), period, days.totals)]
 
     def _mood_days(

@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from bot.store import MoodEntry
 from config import EMOTIONS
+
+if TYPE_CHECKING:  # the chart process imports this module: no database code there
+    from bot.store import MoodEntry
 
 Period = Literal["week", "month"]
 PERIOD_DAYS: dict[Period, int] = {"week": 7, "month": 30}

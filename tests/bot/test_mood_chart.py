@@ -4,9 +4,9 @@ real core and database; odd histories (one mood, 10,000, moods from the future) 
 from __future__ import annotations
 
 import io
-import threading
+import os
+import signal
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,6 @@ from PIL import Image
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-import bot.mood_chart
 from bot.core import DialogueCore
 from bot.models import Mood
 from bot.mood_chart import SIZE_PX
@@ -116,19 +115,15 @@ async def test_one_mood_many_moods_and_moods_from_the_future(core: DialogueCore)
     assert chart.counts == {"sadness": 2, "joy": 1}  # the future counts as today; 45 days ago is gone
 
 
-async def test_chart_is_drawn_in_a_worker_thread(core: DialogueCore, monkeypatch: pytest.MonkeyPatch) -> None:
-    drawn_in: list[str] = []
-    real = bot.mood_chart.render_chart
-
-    def spy(*args: Any) -> bytes:
-        drawn_in.append(threading.current_thread().name)
-        return real(*args)
-
-    monkeypatch.setattr(bot.mood_chart, "render_chart", spy)
-    user = TestAdapter(core, "threaded")
+async def test_charts_are_drawn_in_their_own_process_which_comes_back_if_killed(core: DialogueCore) -> None:
+    user = TestAdapter(core, "drawn")
     _add_moods(core.store, user.user.key, [("fear", datetime.now(UTC))])
     _chart(await user.push("/mood"))
-    assert drawn_in and drawn_in[0] != threading.main_thread().name and drawn_in[0].startswith("model")
+    drawer = await core.c.charts.pid()
+    assert drawer != os.getpid()
+    os.kill(drawer, signal.SIGKILL)
+    _chart(await user.push("/mood month"))  # drawn by a new process
+    assert await core.c.charts.pid() not in (drawer, os.getpid())
 
 
 async def test_web_time_zone_sets_the_days_and_a_bad_one_falls_back(core: DialogueCore) -> None:
