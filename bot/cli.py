@@ -168,8 +168,15 @@ def run() -> None:
     type=click.FloatRange(min=0.0),
     help="Mean of each user's random (exponential) pause before a message; 0 = closed loop.",
 )
+@click.option(
+    "--mood-share",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    help="Share of messages (once a user has been offered tracks) that are /mood: drawing a chart.",
+)
 @click.option("--json", "json_mode", is_flag=True, help="One JSON object per user count.")
-def bench_load(users_list: str, messages: int, think_ms: float, json_mode: bool) -> None:
+def bench_load(users_list: str, messages: int, think_ms: float, mood_share: float, json_mode: bool) -> None:
     """Concurrent simulated users against the real core: throughput, latency, errors, RSS.
 
     Each user pauses ``--think-ms`` on average before each message (an exponential pause, like
@@ -202,7 +209,7 @@ def bench_load(users_list: str, messages: int, think_ms: float, json_mode: bool)
             if not json_mode:
                 click.echo(TABLE_HEADER)
             for n in counts:
-                row = await run_load(core, n, messages, think_ms)
+                row = await run_load(core, n, messages, think_ms, mood_share=mood_share)
                 click.echo(json.dumps(row) if json_mode else format_row(row))
         finally:
             await core.close()

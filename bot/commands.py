@@ -14,7 +14,7 @@ COMMANDS: dict[str, str] = {
     "recommend": "/recommend [emotion] — five tracks for a mood",
     "voice": "/voice text|voice|both — how I answer",
     "lang": "/lang auto|en|ko — which language I answer in",
-    "mood": "your recent moods",
+    "mood": "/mood [week|month] — a chart of your moods",
     "compose": "/compose [emotion] — a short melody in your mood",
 }
 ADMIN_COMMANDS: dict[str, str] = {"reindex": "rebuild the music index from the catalog"}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.chart_worker import ChartWorker
 from ml.dialogue.engine import DialogueEngine
 from ml.emotion import EmotionClassifier
 from ml.generate import ReplyGenerator
@@ -40,11 +41,13 @@ class Components:
     library: MusicLibrary
     speaker: Speaker | None = None
     composer: Composer | None = None
+    charts: ChartWorker = field(default_factory=ChartWorker)
 
     def close(self) -> None:
-        """Stop the generator's worker processes, if it has any."""
+        """Stop the worker processes: the generator's, if it has any, and the chart drawer's."""
         if isinstance(self.generator, GeneratorProcesses):
             self.generator.close()
+        self.charts.close()
 
     def rebuild_library(self) -> bool:
         """Pick up a rebuilt index (``happytalk index build`` swaps it in atomically)."""

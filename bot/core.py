@@ -14,9 +14,10 @@ import random
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TypeVar
 
+from bot import mood_summary
 from bot.access import AccessPolicy
 from bot.batching import MicroBatcher
 from bot.clips import ClipError, make_clip
@@ -31,6 +32,7 @@ from bot.types import (
     AudioClip,
     EmotionEvent,
     Event,
+    MoodChart,
     Reply,
     Tracks,
     TrackSuggestion,
@@ -40,6 +42,7 @@ from bot.types import (
 )
 from bot.workers import Busy, WorkerPool
 from config import EMOTIONS, Settings
+from config.settings import zone_or_none
 from ml.dialogue.engine import ReplyChoice
 from ml.generate import ReplyRequest
 from ml.generate.row_budget import batch_cost
@@ -119,15 +122,18 @@ class DialogueCore:
             cost=functools.partial(batch_cost, settings.generator),
         )
         self._rng = random.Random()
+        self._zone: tzinfo = zone_or_none(settings.timezone) or UTC  # the days of mood charts
 
     def warm_up(self) -> None:
         """Run the classifier, the reply ranker and the generator once alone and once with a full
-        batch (start-up), so the first messages find warm models and admission knows what a batch costs."""
+        batch (start-up), so the first messages find warm models and admission knows what a batch costs;
+        start the mood chart process."""
         texts = [WARM_UP_TEXTS[i % len(WARM_UP_TEXTS)] for i in range(self.classify.max_batch)]
         self.classify.warm_up([texts[:1], texts])
         requests = [ReplyRequest(text=t, emotion="neutral", lang=detect_lang(t), history=()) for t in texts]
         self.respond.warm_up([requests[:1], requests])
         self.generate.warm_up([requests[:1], requests[: self.generate.max_batch]])
+        self.c.charts.start()
 
     async def close(self) -> None:
         self.stop_workers()
@@ -180,8 +186,10 @@ class DialogueCore:
     async def set_lang(self, user: UserRef, lang: str) -> list[Event]:
         return await self._guarded(user, lambda: self._set(user, "lang", lang))
 
-    async def mood(self, user: UserRef) -> list[Event]:
-        return await self._guarded(user, lambda: self._mood(user))
+    async def mood(self, user: UserRef, period: str = "", timezone: str | None = None) -> list[Event]:
+        """A chart of the user's moods over the last ``week`` (default) or ``month``; days are local to
+        ``timezone`` (an IANA name; default: the ``timezone`` setting)."""
+        return await self._guarded(user, lambda: self._mood(user, period, timezone=timezone))
 
     async def compose(self, user: UserRef, emotion: str | None = None) -> list[Event]:
         return await self._guarded(user, lambda: self._compose(user, emotion))
@@ -276,7 +284,7 @@ class DialogueCore:
             case "lang":
                 return await self._set(user, "lang", arg)
             case "mood":
-                return await self._mood(user)
+                return await self._mood(user, arg, lang_hint=msg.lang_hint)
             case "compose":
                 return await self._compose(user, arg or None)
             case "reindex":
@@ -326,20 +334,40 @@ class DialogueCore:
             }[value]
         )
 
-    async def _mood(self, user: UserRef) -> list[Event]:
-        history = await self.io.run(self.store.mood_history, user.key, 20)
-        if not history:
-            return _info("No moods yet — tell me how you feel.")
-        counts: dict[str, int] = {}
-        for entry in history:
-            counts[entry.emotion] = counts.get(entry.emotion, 0) + 1
-        summary = ", ".join(f"{e} ×{n}" for e, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-        latest = history[0]
-        recent = " → ".join(e.emotion for e in reversed(history[:8]))
-        return _info(
-            f"Your last {len(history)} moods: {summary}.\nMost recently: {latest.emotion} "
-            f"({latest.confidence:.0%}, {_ago(latest.at)}).\nLately: {recent}"
-        )
+    async def _mood(
+        self, user: UserRef, arg: str, *, lang_hint: str | None = None, timezone: str | None = None
+    ) -> list[Event]:
+        lang = await self._user_lang(user, lang_hint)
+        period = mood_summary.parse_period(arg)
+        if period is None:
+            return _err(mood_summary.unknown_period(arg, lang))
+        zone = zone_or_none(timezone or "") or self._zone
+        days = await self.io.run(self._mood_days, user.key, period, datetime.now(UTC), zone)
+        if not days.total:
+            return _info(mood_summary.no_moods(period, lang))
+        png = await self.c.charts.draw(days)  # in its own process: matplotlib would hold our GIL
+        return [MoodChart(png, mood_summary.caption(days, lang), period, days.totals)]
+
+    def _mood_days(
+        self, user_key: str, period: mood_summary.Period, now: datetime, zone: tzinfo
+    ) -> mood_summary.MoodDays:
+        """The user's moods per day of ``period`` (read and counted in a worker thread)."""
+        entries = self.store.moods_since(user_key, mood_summary.window_start(period, now, zone))
+        return mood_summary.mood_days(entries, period, now, zone)
+
+    async def _user_lang(self, user: UserRef, hint: str | None) -> str:
+        """``en`` or ``ko``: the /lang setting, else the platform's hint, else the language of the
+        user's last message."""
+        chosen = (await self._settings(user)).lang
+        if chosen in ("en", "ko"):
+            return chosen
+        if hint in ("en", "ko"):
+            return hint
+        try:
+            latest = await self.io.run(self.store.latest_user_text, user.key)
+        except StoreError:
+            latest = None
+        return detect_lang(latest or "")
 
     async def _reindex(self, user: UserRef) -> list[Event]:
         if not self.access.is_admin(user):
@@ -590,17 +618,6 @@ def clean_text(text: str) -> str:
 
 def _unknown_mood(emotion: str | None) -> str:
     return f"I don't know the mood “{(emotion or '')[:30]}”. Try one of: {', '.join(EMOTIONS)}."
-
-
-def _ago(at: datetime) -> str:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    seconds = max(0, int((datetime.now(UTC) - at).total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
 
 
 __all__ = ["COMMANDS", "DialogueCore"]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from bot.core import BUSY, DialogueCore
-from bot.types import Reply, Tracks
+from bot.types import MoodChart, Reply, Tracks
 from handlers.testing import TestAdapter
 
 BUSY_PAUSE_S = 2.0  # mean pause before the next message after a "busy" answer, even in a closed loop
@@ -62,20 +62,30 @@ class _Tally:
     latencies: list[float] = field(default_factory=list)
     served: list[float] = field(default_factory=list)
     busy: list[float] = field(default_factory=list)
+    moods: list[float] = field(default_factory=list)  # /mood answers that were charts
     errors: int = 0
 
 
 async def _user(
-    core: DialogueCore, n: int, messages: int, think_s: float, rng: random.Random, tally: _Tally
+    core: DialogueCore,
+    n: int,
+    messages: int,
+    think_s: float,
+    rng: random.Random,
+    tally: _Tally,
+    mood_share: float = 0.0,
 ) -> None:
     bot = TestAdapter(core, f"load-{n}", platform="bench")
-    offered = False  # picks and likes only once the user has been offered tracks
+    offered = False  # picks, likes and /mood only once the user has been offered tracks
     pause_s = think_s
+    asks_mood = random.Random(n)  # its own stream: the pauses stay those of a run without /mood
     for i in range(messages):
         if pause_s > 0:
             await asyncio.sleep(rng.expovariate(1.0 / pause_s))
         pause_s = think_s
-        if offered and i % 4 == 3:
+        if offered and asks_mood.random() < mood_share:
+            text = "/mood"
+        elif offered and i % 4 == 3:
             text = "/pick 1"
         elif offered and i % 5 == 4:
             text = "/like 2"
@@ -94,6 +104,8 @@ async def _user(
         else:
             tally.served.append(ms)
             offered = offered or any(isinstance(e, Tracks) for e in events)
+            if any(isinstance(e, MoodChart) for e in events):
+                tally.moods.append(ms)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -101,7 +113,12 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def run_load(
-    core: DialogueCore, users: int, messages: int, think_ms: float = 0.0, seed: int = 0
+    core: DialogueCore,
+    users: int,
+    messages: int,
+    think_ms: float = 0.0,
+    seed: int = 0,
+    mood_share: float = 0.0,
 ) -> dict[str, Any]:
     """Drive ``core`` with ``users`` concurrent users; one summary object (see ``happytalk bench load``).
 
@@ -109,8 +126,9 @@ async def run_load(
     exponential time with mean ``think_ms`` (0: a closed loop, the next message right after the
     answer), or at least ``BUSY_PAUSE_S`` after a "busy" answer, as the answer asks (a refused
     user who retried at once would only measure how fast "busy" is said). Every 4th message is a
-    ``/pick 1`` and every 5th a ``/like 2`` once the user has been offered tracks. Latencies count
-    every answer; ``served_*`` only those that were not "busy".
+    ``/pick 1`` and every 5th a ``/like 2`` once the user has been offered tracks; with
+    ``mood_share`` > 0, that share of those later messages are ``/mood`` (a chart of the user's week)
+    instead. Latencies count every answer; ``served_*`` only those that were not "busy".
     """
     core.metrics.reset()
     tally = _Tally()
@@ -118,7 +136,10 @@ async def run_load(
     start = time.perf_counter()
     think_s = think_ms / 1000.0
     await asyncio.gather(
-        *(_user(core, n, messages, think_s, random.Random(rng.random()), tally) for n in range(users))
+        *(
+            _user(core, n, messages, think_s, random.Random(rng.random()), tally, mood_share)
+            for n in range(users)
+        )
     )
     elapsed = time.perf_counter() - start
     return {
@@ -135,6 +156,10 @@ async def run_load(
         "served_per_s": round(len(tally.served) / elapsed, 1),
         "served_p99_ms": _pct(tally.served, 99),
         "busy_p99_ms": _pct(tally.busy, 99),
+        "mood_share": mood_share,
+        "mood_charts": len(tally.moods),
+        "mood_p50_ms": _pct(tally.moods, 50),
+        "mood_p99_ms": _pct(tally.moods, 99),
         "duration_s": round(elapsed, 2),
         "stages": core.metrics.summary(),
     }
@@ -150,6 +175,9 @@ def format_row(row: dict[str, Any]) -> str:
         f"{row['p50_ms']:8.1f} {row['p95_ms']:8.1f} "
         f"{row['p99_ms']:8.1f} {row['errors']:7d} {row['busy']:5d} {row['rss_mb']:7.0f}"
     ]
+    if row.get("mood_charts"):
+        p50, p99, n = row["mood_p50_ms"], row["mood_p99_ms"], row["mood_charts"]
+        lines.append(f"      /mood     p50 {p50:8.1f}  p99 {p99:8.1f}  (n={n})")
     for stage, st in row["stages"].items():
         lines.append(
             f"      {stage:9s} p50 {st.get('p50_ms', 0):8.1f}  p95 {st.get('p95_ms', 0):8.1f}  "

@@ -41,6 +41,7 @@ class Mood(Base):
     emotion: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    __table_args__ = (Index("ix_moods_user_created", "user_key", "created_at"),)  # /mood's time window
 
 
 class Offer(Base):

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -35,6 +35,7 @@ MOODS_IN_CONTEXT = 10  # recent moods read with a chat message (a music request 
 WRITE_OPTION = "happytalk_write"  # execution option: this transaction will write
 WRITE_ATTEMPTS = 5  # a write that lost a race with another replica is run again
 PURGE_RATE_HITS_EVERY = 1000  # calls; drops the windows of users who stopped writing
+MAX_MOODS_IN_WINDOW = 100_000  # the most moods one /mood chart reads (the newest)
 
 
 class StoreError(Exception):
@@ -282,6 +283,37 @@ class Store:
             return [MoodEntry(e, c, t) for e, c, t in rows]
 
         result: list[MoodEntry] = self._run("reading mood history", q)
+        return result
+
+    def moods_since(
+        self, user_key: str, since: datetime, limit: int = MAX_MOODS_IN_WINDOW
+    ) -> list[MoodEntry]:
+        """The user's moods recorded at or after ``since`` (timezone-aware), at most ``limit``, newest
+        first; a mood stamped in the future (another replica's clock) is included."""
+
+        def q(s: Session) -> list[MoodEntry]:
+            rows = s.execute(
+                select(Mood.emotion, Mood.confidence, Mood.created_at)
+                .where(Mood.user_key == user_key, Mood.created_at >= since.astimezone(UTC))
+                .order_by(Mood.created_at.desc())
+                .limit(limit)
+            ).all()
+            return [MoodEntry(e, c, t if t.tzinfo else t.replace(tzinfo=UTC)) for e, c, t in rows]
+
+        result: list[MoodEntry] = self._run("reading your moods", q)
+        return result
+
+    def latest_user_text(self, user_key: str) -> str | None:
+        """The user's most recent message still kept (for the language they write in)."""
+        result: str | None = self._run(
+            "reading history",
+            lambda s: s.scalar(
+                select(Turn.text)
+                .where(Turn.user_key == user_key, Turn.role == "user")
+                .order_by(Turn.id.desc())
+                .limit(1)
+            ),
+        )
         return result
 
     # rate limit

@@ -132,3 +132,22 @@ class AudioClip(Event):
 
     def as_text(self) -> str:
         return f"🎵 {self.title}" + (f"\n{self.caption}" if self.caption else "")
+
+
+@dataclass(frozen=True, slots=True)
+class MoodChart(Event):
+    """The user's moods over a period: a PNG chart, a one-line caption in the user's language and
+    the counts behind it, most frequent first (alt text and the text-only fallback)."""
+
+    png: bytes = field(repr=False)
+    caption: str
+    period: Literal["week", "month"]
+    counts: Mapping[str, int]
+
+    @property
+    def counts_text(self) -> str:
+        """``neutral ×12, sadness ×3 …``"""
+        return ", ".join(f"{emotion} ×{n}" for emotion, n in self.counts.items())
+
+    def as_text(self) -> str:
+        return f"📊 {self.caption}\n{self.counts_text}"

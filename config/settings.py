@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -29,6 +30,16 @@ EMOTIONS: tuple[Emotion, ...] = (
     "surprise",
     "neutral",
 )
+
+
+def zone_or_none(name: str) -> ZoneInfo | None:
+    """The IANA time zone ``name`` (e.g. ``Asia/Seoul``), or ``None`` when there is no such zone."""
+    if not name or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown, malformed, or a folder of zones
+        return None
 
 
 def default_data_dir() -> Path:
@@ -229,6 +240,11 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL; default: SQLite in the data directory."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    timezone: str = Field(
+        "UTC",
+        description="IANA time zone of the days in /mood charts (chat platforms don't say where users "
+        "are); the web page sends the browser's.",
+    )
 
     emotion: EmotionSettings = EmotionSettings()
     generator: GeneratorSettings = GeneratorSettings()
@@ -245,6 +261,13 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if zone_or_none(value) is None:
+            raise ValueError("not a time zone name; use an IANA name such as UTC or Asia/Seoul")
+        return value
 
     @classmethod
     def settings_customise_sources(

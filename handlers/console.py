@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.core import DialogueCore
-from bot.types import AudioClip, EmotionEvent, Event, Reply, Tracks, UserMessage, VoiceNote
+from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, UserMessage, VoiceNote
 
 QUIT = ("/quit", "/exit")  # leaving the terminal is the console's own business, like Ctrl-D
 
@@ -27,6 +27,7 @@ class Rendered:
     tracks_first: bool = False  # the tracks came before any reply (a music request): print them first
     voice: Path | None = None
     audio: Path | None = None
+    chart: Path | None = None
 
     def as_json(self) -> dict[str, Any]:
         reply = "\n".join(r.text for r in self.replies if r.kind != "error")
@@ -44,6 +45,7 @@ class Rendered:
             ],
             "voice": str(self.voice) if self.voice else None,
             "audio": str(self.audio) if self.audio else None,
+            "chart": str(self.chart) if self.chart else None,
             "error": errors or None,
         }
 
@@ -117,6 +119,9 @@ class ConsoleAdapter:
                     out.audio = self._save(event.data, "audio", Path(event.filename).suffix or ".bin")
                     if event.caption:
                         out.replies.append(Reply(event.caption, kind="info"))
+                case MoodChart():
+                    out.chart = self._save(event.png, "mood", ".png")
+                    out.replies.append(Reply(event.caption, kind="info"))
                 case _:
                     out.replies.append(Reply(event.as_text(), kind="info"))
         return out
@@ -140,6 +145,8 @@ class ConsoleAdapter:
             self._print(prefix + reply.text)
         if r.voice is not None:
             self._print(f"🔊 voice note: {r.voice}")
+        if r.chart is not None:
+            self._print(f"📊 mood chart: {r.chart}")
         if r.audio is not None:
             self._print(f"🎵 audio: {r.audio}")
         if not r.tracks_first:

@@ -74,10 +74,12 @@ async def lang(interaction: Inter, language: str) -> None:
     await answer(interaction, lambda: core.set_lang(user, language), ephemeral=True)
 
 
-@app_commands.command(description="Your recent moods.")
-async def mood(interaction: Inter) -> None:
+@app_commands.command(description="A chart of your moods over the last week or month.")
+@app_commands.describe(period="week (the default) or month")
+@app_commands.choices(period=[Choice(name=p, value=p) for p in ("week", "month")])
+async def mood(interaction: Inter, period: str = "week") -> None:
     core, user = client_of(interaction).core, user_ref(interaction.user)
-    await answer(interaction, lambda: core.mood(user), ephemeral=True)
+    await answer(interaction, lambda: core.mood(user, period), ephemeral=True)
 
 
 @app_commands.command(description="A short melody in a mood (default: your latest mood).")

@@ -11,7 +11,7 @@ import discord
 
 from bot.types import Event, VoiceNote
 from handlers.discord_parts.buttons import track_view
-from handlers.discord_parts.render import split_events, tracks_embed
+from handlers.discord_parts.render import mood_embed, split_events, tracks_embed
 from handlers.discord_parts.voice import send_voice_message
 
 log = logging.getLogger(__name__)
@@ -31,16 +31,20 @@ async def answer(
 
 
 async def deliver(interaction: discord.Interaction[Any], events: list[Event], *, ephemeral: bool) -> None:
-    """One follow-up with text, the tracks embed and buttons, and audio; then any voice notes."""
+    """One follow-up with text, the tracks embed and buttons or the mood chart, and audio; then any
+    voice notes."""
     out = split_events(events, interaction.filesize_limit)
     kwargs: dict[str, Any] = {"ephemeral": ephemeral, "files": out.files()}
+    embeds = [mood_embed(out.chart)] if out.chart is not None else []
     if out.tracks is not None:
-        kwargs["embed"] = tracks_embed(out.tracks)
+        embeds.append(tracks_embed(out.tracks))
         view = track_view(out.tracks, interaction.user.id)
         if view is not None:
             kwargs["view"] = view
+    if embeds:
+        kwargs["embeds"] = embeds
     content = out.content
-    if not content and "embed" not in kwargs and not kwargs["files"]:
+    if not content and not embeds and not kwargs["files"]:
         content = "🔊" if out.voice else "✓"
     await interaction.followup.send(content or discord.utils.MISSING, **kwargs)
     for note in out.voice:

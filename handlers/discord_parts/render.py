@@ -1,4 +1,4 @@
-"""Core events → the parts of one Discord message (text, a tracks embed, files, voice notes)."""
+"""Core events → the parts of one Discord message (text, a tracks or mood chart embed, files, voice notes)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.types import AudioClip, EmotionEvent, Event, Reply, Tracks, VoiceNote
+from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, VoiceNote
 
 MAX_CONTENT = 2000
 MAX_EMBED_DESCRIPTION = 4096
 EMBED_COLOUR = 0x5865F2
 _ATTACHMENT_FALLBACK = 10 * 1024 * 1024
+CHART_FILE = "mood.png"
 
 
 def clip(text: str, limit: int) -> str:
@@ -26,6 +27,7 @@ class Outgoing:
 
     lines: list[str] = field(default_factory=list)
     tracks: Tracks | None = None
+    chart: MoodChart | None = None
     clips: list[AudioClip] = field(default_factory=list)
     voice: list[VoiceNote] = field(default_factory=list)
 
@@ -34,8 +36,13 @@ class Outgoing:
         return clip("\n".join(self.lines), MAX_CONTENT)
 
     def files(self) -> list[discord.File]:
-        """The audio clips as attachments."""
-        return [discord.File(io.BytesIO(c.data), filename=c.filename) for c in self.clips]
+        """The audio clips and the mood chart as attachments."""
+        files = [discord.File(io.BytesIO(c.data), filename=c.filename) for c in self.clips]
+        if self.chart is not None:
+            files.append(
+                discord.File(io.BytesIO(self.chart.png), filename=CHART_FILE, description=self.chart.caption)
+            )
+        return files
 
 
 def split_events(events: list[Event], size_limit: int | None = None) -> Outgoing:
@@ -53,6 +60,8 @@ def split_events(events: list[Event], size_limit: int | None = None) -> Outgoing
                 out.lines.insert(0, f"-# mood: {event.label} {top:.0%}")
             case Tracks() if out.tracks is None and event.tracks:
                 out.tracks = event
+            case MoodChart() if out.chart is None:
+                out.chart = event
             case VoiceNote():
                 out.voice.append(event)
             case AudioClip() if len(event.data) <= limit:
@@ -77,4 +86,11 @@ def tracks_embed(tracks: Tracks) -> discord.Embed:
         colour=EMBED_COLOUR,
     )
     embed.set_footer(text="Press a number for five similar tracks, 👍/👎 to tell me what you like.")
+    return embed
+
+
+def mood_embed(chart: MoodChart) -> discord.Embed:
+    """The caption as the title, the counts below it and the chart (attached as ``mood.png``)."""
+    embed = discord.Embed(title=clip(chart.caption, 256), description=chart.counts_text, colour=EMBED_COLOUR)
+    embed.set_image(url=f"attachment://{CHART_FILE}")
     return embed

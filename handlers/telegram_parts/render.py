@@ -1,4 +1,5 @@
-"""Render the core's events in a Telegram chat: messages, track keyboards, voice bubbles, audio."""
+"""Render the core's events in a Telegram chat: messages, track keyboards, voice bubbles, audio,
+mood charts (photos)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.types import AudioClip, EmotionEvent, Event, Reply, Tracks, VoiceNote
+from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, VoiceNote
 from handlers.telegram_parts.buttons import ButtonSigner, clip, track_keyboard
 
 MAX_TEXT = 4000  # Telegram's limit is 4096 UTF-16 units; leave room for astral characters
@@ -83,6 +84,13 @@ class ChatRenderer:
                     )
                 case AudioClip():
                     await self.audio(event)
+                case MoodChart():
+                    await self.bot.send_photo(
+                        self.chat_id,
+                        InputFile(event.png, filename=f"mood-{event.period}.png"),
+                        caption=clip(event.caption, MAX_CAPTION),
+                        reply_parameters=self.reply,
+                    )
                 case _:
                     await self.text(event.as_text())
         if emotion:

@@ -11,6 +11,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.commands import parse_command
 from bot.core import DialogueCore
 from bot.types import Event, Reply, UserMessage, UserRef
 from handlers.telegram_parts.buttons import ButtonSigner, Press, mark_feedback
@@ -103,9 +104,11 @@ class UpdateHandlers:
         await ChatRenderer(bot, chat.id, sender.id, self.signer, reply_to).send(events)
 
     async def _action_for(self, user: UserRef, text: str) -> ChatAction:
-        """``record_voice`` while a voice reply is being made, ``typing`` otherwise."""
-        if text.lstrip().startswith("/"):
-            return ChatAction.TYPING
+        """``record_voice`` while a voice reply is being made, ``upload_photo`` while a mood chart is
+        drawn, ``typing`` otherwise."""
+        command = parse_command(text)
+        if command is not None:
+            return ChatAction.UPLOAD_PHOTO if command.name == "mood" else ChatAction.TYPING
         mode = (await self.core.preferences(user)).reply_mode
         return ChatAction.RECORD_VOICE if mode in ("voice", "both") else ChatAction.TYPING
 

@@ -13,7 +13,7 @@ import uvicorn
 from bot.core import DialogueCore
 from config import Settings
 from handlers.web.app import create_app
-from handlers.web.audio_store import AudioStore
+from handlers.web.media_store import MediaStore
 
 log = logging.getLogger(__name__)
 WS_MAX_FRAME_BYTES = 256 * 1024  # the longest valid message fits, as over HTTP
@@ -36,9 +36,9 @@ class WebAdapter:
 
     name = "web"
 
-    def __init__(self, core: DialogueCore, settings: Settings, audio: AudioStore | None = None) -> None:
+    def __init__(self, core: DialogueCore, settings: Settings, media: MediaStore | None = None) -> None:
         self.settings = settings
-        self.app = create_app(core, settings, audio)
+        self.app = create_app(core, settings, media)
         self.listening = asyncio.Event()
         self.url = ""
 

@@ -13,8 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.core import DialogueCore
 from config import Settings
-from handlers.web.audio_store import AudioStore
 from handlers.web.context import WebContext
+from handlers.web.media_store import MediaStore
 from handlers.web.routes import router
 from handlers.web.session import COOKIE, MAX_AGE_S, Sessions
 from handlers.web.stream import chat_stream
@@ -38,7 +38,7 @@ def session_secret(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
-def create_app(core: DialogueCore, settings: Settings, audio: AudioStore | None = None) -> FastAPI:
+def create_app(core: DialogueCore, settings: Settings, media: MediaStore | None = None) -> FastAPI:
     """The web app over ``core``; every request gets (or keeps) a signed session cookie."""
     app = FastAPI(
         title="happytalk",
@@ -48,7 +48,7 @@ def create_app(core: DialogueCore, settings: Settings, audio: AudioStore | None 
         docs_url=None,
         redoc_url=None,
     )
-    app.state.web = WebContext(core, Sessions(session_secret(settings)), audio or AudioStore())
+    app.state.web = WebContext(core, Sessions(session_secret(settings)), media or MediaStore())
     app.include_router(router)
     app.add_api_websocket_route("/api/ws", chat_stream)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -9,7 +9,7 @@ from starlette.requests import HTTPConnection
 
 from bot.core import DialogueCore
 from bot.types import Event, UserRef
-from handlers.web.audio_store import AudioStore
+from handlers.web.media_store import MediaStore
 from handlers.web.operations import OPERATIONS
 from handlers.web.render import render_events
 from handlers.web.schemas import EventOut
@@ -20,12 +20,12 @@ from handlers.web.session import Sessions
 class WebContext:
     core: DialogueCore
     sessions: Sessions
-    audio: AudioStore
+    media: MediaStore
 
     async def perform(self, user: UserRef, op: str, body: object) -> list[EventOut]:
         """Run one operation for ``user`` and render what the core answered."""
         events: list[Event] = await OPERATIONS[op].run(self.core, user, body)
-        return render_events(events, user, self.audio)
+        return render_events(events, user, self.media)
 
 
 def context_of(conn: HTTPConnection) -> WebContext:

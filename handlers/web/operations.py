@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from bot.core import DialogueCore
 from bot.types import Event, UserMessage, UserRef
-from handlers.web.schemas import FeedbackIn, MessageIn, MoodIn, NoInput, SettingsIn, TrackIn
+from handlers.web.schemas import FeedbackIn, MessageIn, MoodIn, MoodsIn, NoInput, SettingsIn, TrackIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +52,8 @@ async def _settings(core: DialogueCore, user: UserRef, body: SettingsIn) -> list
     return events
 
 
-async def _mood(core: DialogueCore, user: UserRef, body: NoInput) -> list[Event]:
-    return await core.mood(user)
+async def _mood(core: DialogueCore, user: UserRef, body: MoodsIn) -> list[Event]:
+    return await core.mood(user, body.period or "", timezone=body.timezone)
 
 
 async def _help(core: DialogueCore, user: UserRef, body: NoInput) -> list[Event]:
@@ -68,6 +68,6 @@ OPERATIONS: dict[str, Operation] = {
     "recommend": Operation(MoodIn, _recommend),
     "compose": Operation(MoodIn, _compose),
     "settings": Operation(SettingsIn, _settings),
-    "mood": Operation(NoInput, _mood),
+    "mood": Operation(MoodsIn, _mood),
     "help": Operation(NoInput, _help),
 }

@@ -1,13 +1,16 @@
-"""Core events → JSON events; audio bytes go to the store and travel as per-session URLs."""
+"""Core events → JSON events; audio and chart bytes go to the media store and travel as per-session
+URLs."""
 
 from __future__ import annotations
 
-from bot.types import AudioClip, EmotionEvent, Event, Reply, Tracks, UserRef, VoiceNote
-from handlers.web.audio_store import AudioStore
+from bot.mood_chart import SIZE_PX
+from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, UserRef, VoiceNote
+from handlers.web.media_store import MediaStore
 from handlers.web.schemas import (
     AudioOut,
     EmotionOut,
     EventOut,
+    MoodChartOut,
     ReplyOut,
     TrackOut,
     TracksOut,
@@ -15,14 +18,15 @@ from handlers.web.schemas import (
 )
 
 AUDIO_PATH = "/api/audio/"
+CHART_PATH = "/api/charts/"
 
 
-def render_events(events: list[Event], user: UserRef, audio: AudioStore) -> list[EventOut]:
+def render_events(events: list[Event], user: UserRef, media: MediaStore) -> list[EventOut]:
     """Each event as the page shows it; anything unknown becomes its plain-text fallback."""
-    return [_render(event, user, audio) for event in events]
+    return [_render(event, user, media) for event in events]
 
 
-def _render(event: Event, user: UserRef, audio: AudioStore) -> EventOut:
+def _render(event: Event, user: UserRef, media: MediaStore) -> EventOut:
     match event:
         case Reply():
             return ReplyOut(text=event.text, kind=event.kind)
@@ -47,7 +51,7 @@ def _render(event: Event, user: UserRef, audio: AudioStore) -> EventOut:
                 ],
             )
         case VoiceNote():
-            audio_id = audio.put(user.key, event.ogg, "audio/ogg", "voice.ogg")
+            audio_id = media.put(user.key, event.ogg, "audio/ogg", "voice.ogg")
             return VoiceOut(
                 url=AUDIO_PATH + audio_id,
                 mime="audio/ogg",
@@ -57,7 +61,7 @@ def _render(event: Event, user: UserRef, audio: AudioStore) -> EventOut:
                 text=event.text,
             )
         case AudioClip():
-            audio_id = audio.put(user.key, event.data, event.mime, event.filename)
+            audio_id = media.put(user.key, event.data, event.mime, event.filename)
             return AudioOut(
                 url=AUDIO_PATH + audio_id,
                 mime=event.mime,
@@ -66,6 +70,17 @@ def _render(event: Event, user: UserRef, audio: AudioStore) -> EventOut:
                 duration_s=event.duration_s,
                 performer=event.performer,
                 caption=event.caption,
+            )
+        case MoodChart():
+            chart_id = media.put(user.key, event.png, "image/png", f"mood-{event.period}.png")
+            width, height = SIZE_PX
+            return MoodChartOut(
+                url=CHART_PATH + chart_id,
+                caption=event.caption,
+                period=event.period,
+                counts=dict(event.counts),
+                width=width,
+                height=height,
             )
         case _:
             return ReplyOut(text=event.as_text(), kind="info")

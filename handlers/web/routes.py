@@ -1,10 +1,10 @@
-"""The JSON API: one route per core operation, plus audio by id with range requests."""
+"""The JSON API: one route per core operation, plus audio (with range requests) and charts by id."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from bot.types import UserRef
 from handlers.web.context import WebContext, context_of, user_of
@@ -14,6 +14,7 @@ from handlers.web.schemas import (
     FeedbackIn,
     MessageIn,
     MoodIn,
+    MoodsIn,
     NoInput,
     SettingsIn,
     SettingsOut,
@@ -82,9 +83,17 @@ async def put_settings(body: SettingsIn, ctx: Ctx, user: User) -> EventsOut:
 
 
 @router.get("/mood", response_model=EventsOut)
-async def mood_history(ctx: Ctx, user: User) -> EventsOut:
-    """A summary of your recent moods (only ever your own)."""
-    return EventsOut(events=await ctx.perform(user, "mood", NoInput()))
+async def mood_history(
+    ctx: Ctx,
+    user: User,
+    period: Annotated[str | None, Query(max_length=16, description="week (default) or month.")] = None,
+    timezone: Annotated[
+        str | None, Query(max_length=64, description="IANA time zone of the days, e.g. Asia/Seoul.")
+    ] = None,
+) -> EventsOut:
+    """A chart of your moods over the last week or month (only ever your own): a ``mood_chart`` event,
+    or a ``reply`` when there are none yet."""
+    return EventsOut(events=await ctx.perform(user, "mood", MoodsIn(period=period, timezone=timezone)))
 
 
 @router.get("/help", response_model=EventsOut)
@@ -109,8 +118,8 @@ async def get_audio(
     audio_id: Annotated[str, Path(max_length=64)],
 ) -> Response:
     """Audio from an earlier event, by id; supports ``Range`` so players can seek."""
-    item = ctx.audio.get(user.key, audio_id)
-    if item is None:
+    item = ctx.media.get(user.key, audio_id)
+    if item is None or not item.mime.startswith("audio/"):
         return Response("no such audio in this session", status_code=404, media_type="text/plain")
     size = len(item.data)
     headers = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=3600"}
@@ -127,3 +136,19 @@ async def get_audio(
 
 
 router.add_api_route("/audio/{audio_id}", get_audio, methods=["HEAD"], include_in_schema=False)
+
+
+@router.get(
+    "/charts/{chart_id}",
+    response_class=Response,
+    responses={
+        200: {"description": "The chart.", "content": {"image/png": {}}},
+        404: {"description": "No such chart in this session."},
+    },
+)
+async def get_chart(ctx: Ctx, user: User, chart_id: Annotated[str, Path(max_length=64)]) -> Response:
+    """A mood chart from an earlier ``mood_chart`` event, by id (PNG)."""
+    item = ctx.media.get(user.key, chart_id)
+    if item is None or item.mime != "image/png":
+        return Response("no such chart in this session", status_code=404, media_type="text/plain")
+    return Response(item.data, media_type=item.mime, headers={"Cache-Control": "private, max-age=3600"})

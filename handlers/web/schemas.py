@@ -40,6 +40,15 @@ class SettingsIn(_In):
     lang: str | None = Field(None, max_length=16, description="auto, en or ko.")
 
 
+class MoodsIn(_In):
+    period: str | None = Field(None, max_length=16, description="week (default) or month.")
+    timezone: str | None = Field(
+        None,
+        max_length=64,
+        description="IANA time zone of the chart's days (the browser's); default: the server's.",
+    )
+
+
 class NoInput(_In):
     """Operations without arguments."""
 
@@ -100,7 +109,19 @@ class AudioOut(BaseModel):
     caption: str | None
 
 
-EventOut = Annotated[ReplyOut | EmotionOut | TracksOut | VoiceOut | AudioOut, Field(discriminator="type")]
+class MoodChartOut(BaseModel):
+    type: Literal["mood_chart"] = "mood_chart"
+    url: str = Field(description="GET it for the PNG (this session only).")
+    caption: str = Field(description="One line summing up the period, in the user's language.")
+    period: Literal["week", "month"]
+    counts: dict[str, int] = Field(description="Moods per emotion over the period, most frequent first.")
+    width: int
+    height: int
+
+
+EventOut = Annotated[
+    ReplyOut | EmotionOut | TracksOut | VoiceOut | AudioOut | MoodChartOut, Field(discriminator="type")
+]
 
 
 class EventsOut(BaseModel):

@@ -11,7 +11,7 @@ import pytest
 from bot.app import StartupError, build_core
 from bot.core import DialogueCore
 from bot.store import Store
-from bot.types import Reply
+from bot.types import MoodChart, Reply
 from handlers.testing import TestAdapter, tracks_of
 from tests.conftest import make_settings
 
@@ -61,7 +61,7 @@ async def test_restart_keeps_settings_history_and_offers(make_core: Any) -> None
     similar = tracks_of(await again.push("/pick 3"))
     assert offered.tracks[2].id not in {t.id for t in similar.tracks}
     (mood,) = await again.push("/mood")
-    assert "last 1 moods" in mood.as_text()
+    assert isinstance(mood, MoodChart) and sum(mood.counts.values()) == 1
 
 
 async def test_locked_database_answers_and_keeps_data(make_core: Any, tmp_path: Path) -> None:

@@ -125,9 +125,19 @@ async def test_run_load_summary(make_core: Any) -> None:
     assert row["rss_mb"] > 0
 
 
+async def test_run_load_with_mood_requests(make_core: Any) -> None:
+    core: DialogueCore = make_core(limits={"max_wait_ms": 600_000})
+    row = await run_load(core, users=2, messages=4, think_ms=0.0, mood_share=1.0)
+    assert row["errors"] == 0 and row["busy"] == 0
+    assert row["mood_share"] == 1.0 and row["mood_charts"] == 2 * 3  # every message after the first
+    assert 0 < row["mood_p50_ms"] <= row["mood_p99_ms"]
+    assert row["stages"]["total"]["n"] == 2
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
+        (["--mood-share", "1.5"], "--mood-share"),
         (["--think-ms", "-5"], "--think-ms"),
         (["--users", "10,x"], "comma-separated whole numbers"),
         (["--messages", "0"], "at least 1"),

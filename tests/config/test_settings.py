@@ -64,6 +64,15 @@ def test_invalid_setting_names_it_without_echoing_values(monkeypatch: pytest.Mon
     assert "HAPPYTALK_LIMITS_MODEL_WORKERS" in text and "lots" not in text
 
 
+def test_timezone_is_an_iana_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAPPYTALK_TIMEZONE", "Asia/Seoul")
+    assert load_settings(_env_file=None).timezone == "Asia/Seoul"
+    for bad in ("Mars/Olympus_Mons", "../../etc/passwd", "America"):
+        monkeypatch.setenv("HAPPYTALK_TIMEZONE", bad)
+        with pytest.raises(SettingsError, match=r"HAPPYTALK_TIMEZONE.*IANA name"):
+            load_settings(_env_file=None)
+
+
 def test_toml_file_and_default_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     toml = tmp_path / "happytalk.toml"
     toml.write_text(f'data_dir = "{tmp_path}"\n[speech]\nengine = "espeak"\n[music]\nn_trees = 7\n')

@@ -55,3 +55,17 @@ async def test_json_mode_prints_one_object_per_line(core: DialogueCore, tmp_path
     }  # fmt: skip
     assert abs(sum(first["emotion"]["scores"].values()) - 1) < 1e-3
     assert unknown["error"] and "/help" in unknown["error"] and unknown["tracks"] == []
+
+
+async def test_mood_saves_the_chart_and_prints_its_path(core: DialogueCore, tmp_path: Path) -> None:
+    out = await _run(core, ["I got the job today, I'm so happy!", "/mood"], tmp_path)
+    (chart,) = await asyncio.to_thread(lambda: sorted(tmp_path.glob("mood-*.png")))
+    assert f"📊 mood chart: {chart.resolve()}" in out and "week" in out
+    assert (await asyncio.to_thread(chart.read_bytes)).startswith(b"\x89PNG")
+
+    lines = await _run(core, ["/mood month", "/mood year"], tmp_path / "json", json_mode=True)
+    month, unknown = (json.loads(line) for line in lines.splitlines())
+    assert month["chart"].endswith(".png") and "month" in month["reply"]
+    assert await asyncio.to_thread(Path(month["chart"]).is_file)
+    assert month["error"] is None and month["tracks"] == []
+    assert unknown["chart"] is None and "/mood week" in unknown["error"]

@@ -1,18 +1,23 @@
-// happytalk web chat: one WebSocket for every operation, a playlist player, no dependencies.
+// happytalk web chat: one WebSocket for every operation, messenger-style bubbles, track cards with a
+// player, and a "My moods" chart panel. No dependencies.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const log = $("log");
 const audio = $("audio");
+const TIMEZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+const WORKING_OPS = new Set(["message", "similar", "recommend", "compose"]); // show "typing…" for these
 const state = {
   ws: null,
   nextId: 1,
-  pending: new Map(), // request id -> {op, resolve, bubble}
+  pending: new Map(), // request id -> {op, resolve}
   queue: [], // frames waiting for the socket to open
+  working: 0, // requests the typing indicator waits for
   playlist: [], // tracks of the latest suggestions
   current: -1,
   clipUrls: new Map(), // track id -> audio URL (this session)
   lastReply: null,
+  moodPeriod: "week",
 };
 
 function el(tag, props = {}, ...children) {
@@ -29,7 +34,7 @@ function el(tag, props = {}, ...children) {
 
 // Context for screen readers, e.g. which track a "Like" button is about.
 function hidden(text) {
-  return el("span", { class: "visually-hidden" }, `: ${text}`);
+  return el("span", { class: "visually-hidden" }, text);
 }
 
 function status(text) {
@@ -40,11 +45,32 @@ function scrollDown() {
   log.scrollTop = log.scrollHeight;
 }
 
-function bubble(who, text, kind = "reply") {
-  const item = el("div", { class: `msg ${who} ${kind}` }, text);
-  log.append(item);
+function stamp() {
+  const now = new Date();
+  const shown = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return el("time", { dateTime: now.toISOString() }, shown);
+}
+
+// One row of the conversation: the user's on the right, the bot's on the left with its avatar.
+function row(who, msg) {
+  const line = el("div", { class: `row ${who}` });
+  if (who === "bot") line.append(el("span", { class: "avatar", "aria-hidden": "true" }, "♪"));
+  line.append(msg);
+  log.append(line);
   scrollDown();
-  return item;
+  return msg;
+}
+
+function bubble(who, text, kind = "reply") {
+  const msg = el("div", { class: `msg ${who} ${kind}` }, el("span", { class: "text" }, text));
+  msg.append(el("div", { class: "meta" }, stamp()));
+  return row(who, msg);
+}
+
+function setWorking(delta) {
+  state.working += delta;
+  $("typing").hidden = state.working <= 0;
+  if (state.working > 0) scrollDown();
 }
 
 // ------------------------------------------------------------------ transport
@@ -68,11 +94,17 @@ function connect() {
   });
 }
 
-function request(op, args = {}, bubbleEl = null) {
+function request(op, args = {}) {
   const id = String(state.nextId++);
   const frame = JSON.stringify({ id, op, ...args });
+  const working = WORKING_OPS.has(op);
+  if (working) setWorking(1);
   return new Promise((resolve) => {
-    state.pending.set(id, { op, resolve, bubble: bubbleEl });
+    const done = (answer) => {
+      if (working) setWorking(-1);
+      resolve(answer);
+    };
+    state.pending.set(id, { op, resolve: done });
     if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(frame);
     else state.queue.push(frame);
   });
@@ -105,6 +137,9 @@ function showEvents(events, origin) {
       case "audio":
         showAudio(event);
         break;
+      case "mood_chart":
+        showChart(event);
+        break;
       default:
         break;
     }
@@ -119,18 +154,21 @@ function showEmotion(event, userBubble) {
     .slice(0, 3)
     .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
     .join(", ");
-  userBubble.append(
-    el("span", { class: "emotion", title: top }, `${event.label} · ${Math.round(score * 100)}%`),
+  const chip = el(
+    "span",
+    { class: "chip emotion", "data-emotion": event.label, title: top },
+    hidden("mood: "),
+    `${event.label} ${Math.round(score * 100)}%`,
   );
+  const meta = userBubble.querySelector(".meta");
+  meta.prepend(chip);
 }
 
 function showVoice(event, autoplay) {
   const player = el("audio", { controls: true, preload: "auto", src: event.url, ariaLabel: "Spoken reply" });
-  const target =
-    state.lastReply && state.lastReply.firstChild && state.lastReply.firstChild.textContent === event.text
-      ? state.lastReply
-      : bubble("bot", `🔊 ${event.text}`);
-  target.append(player);
+  const lastText = state.lastReply && state.lastReply.querySelector(".text");
+  const target = lastText && lastText.textContent === event.text ? state.lastReply : bubble("bot", `🔊 ${event.text}`);
+  target.insertBefore(player, target.querySelector(".meta"));
   scrollDown();
   if (autoplay && $("voice-toggle").checked) {
     audio.pause();
@@ -140,59 +178,93 @@ function showVoice(event, autoplay) {
 
 function showAudio(event) {
   const item = bubble("bot", `🎵 ${event.title}${event.caption ? "\n" + event.caption : ""}`, "info");
-  item.append(el("audio", { controls: true, preload: "auto", src: event.url, ariaLabel: event.title }));
+  item.insertBefore(
+    el("audio", { controls: true, preload: "auto", src: event.url, ariaLabel: event.title }),
+    item.querySelector(".meta"),
+  );
   scrollDown();
 }
 
-function showTracks(event) {
-  const list = el("ol", { class: "tracks" });
-  event.tracks.forEach((track, i) => {
-    const like = el("button", { type: "button" }, "👍 Like", hidden(track.title));
-    const dislike = el("button", { type: "button" }, "👎 Dislike", hidden(track.title));
-    like.setAttribute("aria-pressed", "false");
-    dislike.setAttribute("aria-pressed", "false");
-    like.addEventListener("click", () => feedback(track, true, like, dislike));
-    dislike.addEventListener("click", () => feedback(track, false, dislike, like));
-    const actions = el(
+function chartAlt(event) {
+  const counts = Object.entries(event.counts)
+    .map(([emotion, n]) => `${emotion} ${n}`)
+    .join(", ");
+  return `Chart of your moods per day this ${event.period}: ${counts}.`;
+}
+
+function showChart(event) {
+  const img = el("img", { src: event.url, alt: chartAlt(event), width: event.width, height: event.height });
+  const figure = el("figure", { class: "chart" }, img, el("figcaption", {}, event.caption));
+  const msg = el("div", { class: "msg bot info" }, figure, el("div", { class: "meta" }, stamp()));
+  row("bot", msg);
+  img.addEventListener("load", scrollDown, { once: true });
+}
+
+function card(track, i, event) {
+  const like = el("button", { type: "button" }, "👍", hidden(`Like ${track.title}`));
+  const dislike = el("button", { type: "button" }, "👎", hidden(`Dislike ${track.title}`));
+  like.setAttribute("aria-pressed", "false");
+  dislike.setAttribute("aria-pressed", "false");
+  like.addEventListener("click", () => feedback(track, true, like, dislike));
+  dislike.addEventListener("click", () => feedback(track, false, dislike, like));
+  const play = el(
+    "button",
+    {
+      type: "button",
+      class: "play",
+      disabled: !track.has_audio,
+      onclick: () => {
+        if (isCurrent(track) && !audio.paused) {
+          audio.pause();
+          return;
+        }
+        loadPlaylist(event.tracks);
+        playAt(i);
+      },
+    },
+    el("span", { "aria-hidden": "true" }, "▶"),
+    hidden(`Play ${track.title}`),
+  );
+  return el(
+    "li",
+    { class: "card track", "data-track-id": track.id, "data-emotion": track.emotion },
+    el("p", { class: "card-title" }, `${i + 1}. ${track.title}`),
+    el("p", { class: "card-artist" }, track.artist),
+    el("p", { class: "card-reason" }, track.reason),
+    el(
       "div",
       { class: "actions" },
+      play,
       el(
         "button",
-        {
-          type: "button",
-          disabled: !track.has_audio,
-          onclick: () => {
-            loadPlaylist(event.tracks);
-            playAt(i);
-          },
-        },
-        "▶ Play",
-        hidden(track.title),
+        { type: "button", class: "similar", onclick: () => similar(track) },
+        "More like this",
+        hidden(`: ${track.title}`),
       ),
-      el("button", { type: "button", onclick: () => similar(track) }, "More like this", hidden(track.title)),
       like,
       dislike,
-    );
-    list.append(
-      el(
-        "li",
-        { class: "track", "data-track-id": track.id },
-        `${track.title} — ${track.artist}`,
-        el("span", { class: "reason" }, track.reason),
-        actions,
-      ),
-    );
-  });
-  const item = el("div", { class: "msg bot tracks-msg" }, el("p", { class: "tracks-heading" }, event.heading), list);
-  log.append(item);
-  scrollDown();
+    ),
+  );
+}
+
+function showTracks(event) {
+  const list = el("ol", { class: "cards tracks" }, ...event.tracks.map((track, i) => card(track, i, event)));
+  const msg = el(
+    "div",
+    { class: "msg bot wide tracks-msg" },
+    el("p", { class: "tracks-heading" }, event.heading),
+    list,
+    el("div", { class: "meta" }, stamp()),
+  );
+  row("bot", msg);
   loadPlaylist(event.tracks);
+  syncCards();
 }
 
 // ------------------------------------------------------------------ actions
 async function sendMessage(text) {
   const mine = bubble("me", text);
-  const answer = await request("message", { text }, mine);
+  const answer = await request("message", { text });
   showEvents(answer.events, { op: "message", bubble: mine });
 }
 
@@ -217,11 +289,54 @@ async function feedback(track, liked, pressed, other) {
   showEvents(answer.events, { op: "feedback", bubble: null });
 }
 
+// ------------------------------------------------------------------ my moods
+async function loadMoods(period) {
+  state.moodPeriod = period;
+  for (const button of document.querySelectorAll(".segmented button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.period === period));
+  }
+  const note = $("mood-note");
+  note.textContent = "Drawing your moods…";
+  const answer = await request("mood", { period, timezone: TIMEZONE });
+  const chart = answer.events.find((e) => e.type === "mood_chart");
+  const figure = $("mood-figure");
+  if (!chart) {
+    figure.hidden = true;
+    const reply = answer.events.find((e) => e.type === "reply");
+    note.textContent = reply ? reply.text : answer.error || "No chart this time.";
+    return;
+  }
+  const img = $("mood-chart");
+  img.alt = chartAlt(chart);
+  img.src = chart.url;
+  $("mood-caption").textContent = chart.caption;
+  figure.hidden = false;
+  note.textContent = "";
+  img.decode().then(
+    () => $("moods").scrollIntoView({ block: "nearest" }),
+    () => {},
+  );
+}
+
+function openMoods() {
+  const panel = $("moods");
+  panel.hidden = false;
+  $("mood-btn").setAttribute("aria-expanded", "true");
+  panel.scrollIntoView({ block: "nearest" });
+  $("moods-title").focus({ preventScroll: true });
+  return loadMoods(state.moodPeriod);
+}
+
 // ------------------------------------------------------------------ player
 function fmt(seconds) {
   if (!Number.isFinite(seconds)) return "0:00";
   const s = Math.floor(seconds);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function isCurrent(track) {
+  const playing = state.playlist[state.current];
+  return Boolean(playing && playing.id === track.id);
 }
 
 function loadPlaylist(tracks) {
@@ -249,6 +364,21 @@ function loadPlaylist(tracks) {
 
 function markCurrent() {
   [...$("playlist").children].forEach((li, i) => li.setAttribute("aria-current", String(i === state.current)));
+  syncCards();
+}
+
+// The card of the track in the player is outlined; its ▶ turns into a pause button while it plays.
+function syncCards() {
+  const playing = state.playlist[state.current];
+  for (const item of log.querySelectorAll(".card")) {
+    const mine = Boolean(playing) && item.dataset.trackId === playing.id;
+    item.classList.toggle("playing", mine);
+    const button = item.querySelector(".play");
+    const title = item.querySelector(".card-title").textContent.replace(/^\d+\. /, "");
+    const pausing = mine && !audio.paused;
+    button.firstChild.textContent = pausing ? "❚❚" : "▶";
+    button.lastChild.textContent = `${pausing ? "Pause" : "Play"} ${title}`;
+  }
 }
 
 async function clipUrl(track) {
@@ -331,9 +461,11 @@ function wirePlayer() {
   audio.addEventListener("loadedmetadata", update);
   audio.addEventListener("play", () => {
     playBtn.textContent = "Pause";
+    syncCards();
   });
   audio.addEventListener("pause", () => {
     playBtn.textContent = "Play";
+    syncCards();
   });
   audio.addEventListener("ended", () => step(1));
 }
@@ -364,10 +496,10 @@ function wireChat() {
     bubble("me", "/compose");
     simple("compose");
   });
-  $("mood-btn").addEventListener("click", () => {
-    bubble("me", "/mood");
-    simple("mood");
-  });
+  $("mood-btn").addEventListener("click", openMoods);
+  for (const button of document.querySelectorAll(".segmented button")) {
+    button.addEventListener("click", () => loadMoods(button.dataset.period));
+  }
 }
 
 wireChat();

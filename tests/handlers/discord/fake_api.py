@@ -44,6 +44,11 @@ class Recorded:
     authorization: str | None = None
 
 
+def _content_type(filename: str) -> str:
+    kinds = {".ogg": "audio/ogg", ".png": "image/png", ".mp3": "audio/mpeg"}
+    return kinds.get(Path(filename).suffix, "application/octet-stream")
+
+
 def _json(data: Any, status: int = 200) -> web.Response:
     """A JSON answer with Discord's exact content type (discord.py compares it verbatim)."""
     return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json")
@@ -221,7 +226,7 @@ class FakeDiscord:
                     "size": len(data),
                     "url": f"http://127.0.0.1:{self.port}/attachments/{filename}",
                     "proxy_url": f"http://127.0.0.1:{self.port}/attachments/{filename}",
-                    "content_type": "audio/ogg" if filename.endswith(".ogg") else "application/octet-stream",
+                    "content_type": _content_type(filename),
                 }
             )
         message: dict[str, Any] = {

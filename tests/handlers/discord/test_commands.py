@@ -109,6 +109,24 @@ async def test_compose_attaches_the_melody(bot: HappyClient, fake: FakeDiscord) 
     assert field == "files[0]" and filename.endswith(".ogg") and data[:4] == b"OggS"
 
 
+async def test_mood_is_an_embed_with_the_chart_attached(bot: HappyClient, fake: FakeDiscord) -> None:
+    chat = command("chat", text="I got the job today, I'm so happy!")
+    feed(bot, chat)
+    await answered(fake, chat["id"])
+    inter = command("mood", period="month")
+    feed(bot, inter)
+    reqs = await answered(fake, inter["id"])
+    (follow,) = followups(reqs, inter["id"])
+    assert follow.json["flags"] & EPHEMERAL
+    (embed,) = follow.json["embeds"]
+    assert "month" in embed["title"] and "×1" in embed["description"]
+    assert embed["image"]["url"] == "attachment://mood.png"
+    ((field, filename, png),) = follow.files
+    assert (field, filename) == ("files[0]", "mood.png")
+    assert png.startswith(b"\x89PNG") and len(png) <= 200_000
+    assert follow.json["attachments"][0]["description"] == embed["title"]  # alt text: the caption
+
+
 async def test_server_not_on_the_allow_list_is_refused_politely(
     make_bot: Callable[..., Awaitable[HappyClient]], fake: FakeDiscord
 ) -> None:

@@ -27,7 +27,11 @@ from aiohttp import web
 
 PAYLOADS = Path(__file__).parent / "payloads"
 Fault = Literal["400", "429", "500", "drop"]
-SENDS = ("sendMessage", "sendVoice", "sendAudio", "sendDocument")
+SENDS = ("sendMessage", "sendVoice", "sendAudio", "sendDocument", "sendPhoto")
+
+
+class Rejected(Exception):
+    """A request the real Bot API would refuse with 400 and this description."""
 
 
 def payload(name: str) -> dict[str, Any]:
@@ -154,7 +158,10 @@ class FakeBotAPI:
             return _error(404, "Not Found: method not found")
         if method == "getUpdates":
             return _ok(await self._api_getUpdates(params))
-        result = handler(params, files)
+        try:
+            result = handler(params, files)
+        except Rejected as exc:
+            return _error(400, str(exc))
         async with self._changed:
             self.calls.append(Call(method, params, files))
             self._changed.notify_all()
@@ -221,6 +228,16 @@ class FakeBotAPI:
     def _api_sendDocument(self, params: dict[str, str], files: Any) -> dict[str, Any]:
         return self._message(params, document=self._file(files, "document"))
 
+    def _api_sendPhoto(self, params: dict[str, str], files: Any) -> dict[str, Any]:
+        """One size, as Telegram lists it (``PhotoSize``); the caption comes back with the message."""
+        upload = self._file(files, "photo")
+        width, height = _png_size(files["photo"][2])
+        photo = {k: upload[k] for k in ("file_id", "file_unique_id", "file_size")}
+        content: dict[str, Any] = {"photo": [{**photo, "width": width, "height": height}]}
+        if "caption" in params:
+            content["caption"] = params["caption"]
+        return self._message(params, **content)
+
     def _api_editMessageReplyMarkup(self, params: dict[str, str], files: Any) -> dict[str, Any]:
         message = self._message(params)
         message["message_id"] = int(params["message_id"])
@@ -241,6 +258,13 @@ async def _read_body(request: web.Request) -> tuple[dict[str, str], dict[str, tu
             params[key] = str(value)
     params.update(request.query)
     return params, files
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's header; Telegram refuses what it can't read as an image."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+        raise Rejected("Bad Request: IMAGE_PROCESS_FAILED")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def _ok(result: Any) -> web.Response:

@@ -94,8 +94,27 @@ async def test_commands_reach_the_core(fake: FakeBotAPI, start_bot: Start) -> No
     help_text, lang, mood, bad = (c.params["text"] for c in fake.sent(USER))
     assert "/compose" in help_text and "/reindex" not in help_text
     assert "한국어" in lang
-    assert "No moods yet" in mood
+    assert "아직 기록된 기분이 없어요" in mood  # /lang ko: the mood answer is Korean too
     assert "/voice text" in bad
+
+
+async def test_mood_sends_a_chart_photo_with_a_caption(fake: FakeBotAPI, start_bot: Start) -> None:
+    await start_bot()
+    for n, text in enumerate(["I got the job today, I'm so happy!", "my cat is sick and I'm worried"], 1):
+        await fake.push(message("private_text", text))
+        await fake.wait_for(lambda n=n: len(with_keyboard(fake.sent(USER))) == n)  # type: ignore[misc]
+    await fake.push(message("private_start", "/mood"))
+    await fake.wait_for(lambda: bool(fake.called("sendPhoto")))
+    (photo,) = fake.called("sendPhoto")
+    name, _, png = photo.files["photo"]
+    assert name == "mood-week.png" and png.startswith(b"\x89PNG") and len(png) <= 200_000
+    assert "week" in photo.params["caption"] and "\n" not in photo.params["caption"]
+    assert "upload_photo" in {c.params["action"] for c in fake.called("sendChatAction")}
+
+    await fake.push(message("private_start", "/mood fortnight"))
+    await fake.wait_for(lambda: "fortnight" in fake.sent(USER)[-1].params.get("text", ""))
+    assert "/mood week" in fake.sent(USER)[-1].params["text"]
+    assert len(fake.called("sendPhoto")) == 1
 
 
 async def test_compose_sends_the_melody(fake: FakeBotAPI, start_bot: Start) -> None:

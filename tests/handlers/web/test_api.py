@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
 
+from bot.mood_chart import EMOTION_COLOURS, SIZE_PX
 from handlers.web.session import COOKIE
 
 HAPPY = "I got the job today, I'm so happy and excited!"
@@ -90,14 +92,36 @@ async def test_users_never_see_each_others_audio_or_history(
     (clip,) = events_of(await client.post("/api/tracks/play", json={"track_id": track["id"]}), "audio")
     assert (await client.get(clip["url"])).status_code == 200
     assert (await other_client.get(clip["url"])).status_code == 404
-    (mine,) = events_of(await client.get("/api/mood"), "reply")
+    (mine,) = events_of(await client.get("/api/mood"), "mood_chart")
     (theirs,) = events_of(await other_client.get("/api/mood"), "reply")
-    assert "Your last 1 moods" in mine["text"]
+    assert sum(mine["counts"].values()) == 1
     assert theirs["text"].startswith("No moods yet")
+    assert (await client.get(mine["url"])).status_code == 200
+    assert (await other_client.get(mine["url"])).status_code == 404
     # the other user can't use the first user's suggestions either
     refused_response = await other_client.post("/api/tracks/play", json={"track_id": track["id"]})
     (refused,) = events_of(refused_response, "reply")
     assert refused["kind"] == "error"
+
+
+async def test_mood_chart_is_a_png_the_page_loads(client: httpx.AsyncClient) -> None:
+    await chat(client)
+    await chat(client, "my dog died and I can't stop crying")
+    (week,) = events_of(await client.get("/api/mood"), "mood_chart")
+    assert week["period"] == "week" and sum(week["counts"].values()) == 2 and week["caption"]
+    assert (week["width"], week["height"]) == SIZE_PX and week["url"].startswith("/api/charts/")
+    png = await client.get(week["url"])
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG") and len(png.content) <= 200_000
+    assert (await client.get(week["url"].replace("charts", "audio"))).status_code == 404  # not audio
+    query = {"period": "month", "timezone": "Asia/Seoul"}
+    (month,) = events_of(await client.get("/api/mood", params=query), "mood_chart")
+    assert month["period"] == "month" and month["counts"] == week["counts"]
+    (odd,) = events_of(await client.get("/api/mood", params={"timezone": "Mars/Olympus_Mons"}), "mood_chart")
+    assert odd["counts"] == week["counts"]  # an unknown zone: the server's
+    (error,) = events_of(await client.get("/api/mood", params={"period": "year"}), "reply")
+    assert error["kind"] == "error" and "/mood month" in error["text"]
+    assert (await client.get("/api/charts/unknown")).status_code == 404
 
 
 async def test_forged_cookie_gets_a_fresh_session(client: httpx.AsyncClient) -> None:
@@ -183,5 +207,12 @@ async def test_page_and_schema_are_served_offline(client: httpx.AsyncClient) -> 
         "/api/compose",
         "/api/recommend",
         "/api/audio/{audio_id}",
+        "/api/charts/{chart_id}",
     } <= set(schema["paths"])
     assert (await client.get("/docs")).status_code == 404  # Swagger UI would need a CDN
+
+
+async def test_page_uses_the_charts_emotion_colours(client: httpx.AsyncClient) -> None:
+    css = (await client.get("/static/app.css")).text
+    declared = {m[1]: m[2].upper() for m in re.finditer(r"--emotion-(\w+):\s*(#[0-9A-Fa-f]{6})", css)}
+    assert declared == {emotion: colour.upper() for emotion, colour in EMOTION_COLOURS.items()}

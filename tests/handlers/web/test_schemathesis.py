@@ -65,5 +65,7 @@ def check_operation(operation: Any, label: str, url: str) -> None:
 
 async def test_no_generated_input_gets_a_server_error(server: WebAdapter) -> None:
     covered = await asyncio.to_thread(fuzz, server.url)
-    assert {"POST /api/messages", "PUT /api/settings", "GET /api/audio/{audio_id}"} <= set(covered)
-    assert len(covered) == 11
+    assert {"POST /api/messages", "PUT /api/settings", "GET /api/mood", "GET /api/charts/{chart_id}"} <= set(
+        covered
+    )
+    assert len(covered) == 12

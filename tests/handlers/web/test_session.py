@@ -1,8 +1,8 @@
-"""Signed session cookies and the per-owner audio store."""
+"""Signed session cookies and the per-owner media store."""
 
 from __future__ import annotations
 
-from handlers.web.audio_store import AudioStore
+from handlers.web.media_store import MediaStore
 from handlers.web.session import Sessions
 
 
@@ -27,8 +27,8 @@ def test_new_sessions_are_distinct() -> None:
     assert len({sessions.new()[0].user_id for _ in range(100)}) == 100
 
 
-def test_audio_is_visible_to_its_owner_only() -> None:
-    store = AudioStore()
+def test_media_is_visible_to_its_owner_only() -> None:
+    store = MediaStore()
     audio_id = store.put("web:a", b"OggS...", "audio/ogg", "voice.ogg")
     item = store.get("web:a", audio_id)
     assert item is not None and item.data == b"OggS..." and item.mime == "audio/ogg"
@@ -36,8 +36,8 @@ def test_audio_is_visible_to_its_owner_only() -> None:
     assert store.get("web:a", "no-such-id") is None
 
 
-def test_audio_store_evicts_oldest_beyond_its_cap() -> None:
-    store = AudioStore(max_bytes=250)
+def test_media_store_evicts_oldest_beyond_its_cap() -> None:
+    store = MediaStore(max_bytes=250)
     first = store.put("web:a", b"x" * 100, "audio/mpeg", "a.mp3")
     second = store.put("web:a", b"y" * 100, "audio/mpeg", "b.mp3")
     assert store.get("web:a", first) is not None  # touching it makes `second` the oldest
