@@ -3,12 +3,12 @@
 Matplotlib lays out and rasterises in Python for most of a chart's 40-60 ms. Drawn in one of the
 bot's threads it held the GIL against the event loop, the database and the classifier: with
 ``happytalk bench load --users 100 --mood-share 0.1`` (paced) the classifier's p50 went from 45 to
-125-150 ms and served p99 from 1.05 to 1.5-2.1 s. In its own process, the same comparison (runs
-alternating, a busy machine) shows no change: classifier p50 31-41 vs 33-42 ms, served p99
-1.29-1.36 vs 1.09-1.46 s, ``/mood`` answered in 0.3-0.4 s (p50). The process is spawned and warmed
-up in the background when the bot starts (matplotlib loads there: ~1 s, 90 MB) and draws one chart
-at a time; days go in pickled, PNG bytes come out. A process that dies is replaced and the chart
-drawn again once; more than ``max_pending`` waiting charts is "busy".
+125-150 ms and served p99 from 1.05 to 1.5-2.1 s. In its own process, the same comparison (four
+pairs of alternating runs, a shared machine) is within the noise: classifier p50 31-45 vs 23-42 ms,
+served p99 1.03-1.36 vs 0.86-1.46 s, ``/mood`` answered in 0.13-0.39 s (p50). The process is
+spawned and warmed up in the background when the bot starts (matplotlib loads there: ~1 s, 90 MB)
+and draws one chart at a time; days go in pickled, PNG bytes come out. A process that dies is
+replaced and the chart drawn again once; more than ``max_pending`` waiting charts is "busy".
 """
 
 from __future__ import annotations
