@@ -17,7 +17,6 @@ import random
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +25,7 @@ from ml.dialogue import companion
 from ml.dialogue.companion import COLUMNS, Exchange
 from ml.dialogue.safety import is_crisis, is_safe_reply
 from ml.lang import hangul_ratio
+from ml.written_tsv import read_slice, write
 
 EMOTIONS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 TOPICS = (
@@ -141,21 +141,6 @@ def duplicates(rows: Sequence[Exchange]) -> list[tuple[int, int, float]]:
     return found
 
 
-def read_slice(path: Path) -> list[Exchange]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) == len(COLUMNS) and parts[0] != "id":
-            rows.append(Exchange(*(p.strip() for p in parts)))  # type: ignore[arg-type]
-    return rows
-
-
-def write(rows: Sequence[Exchange], path: Path) -> None:
-    """A TSV with the :data:`COLUMNS` header (fields hold no tabs or line breaks: ``read_slice``)."""
-    lines = ["\t".join(COLUMNS), *("\t".join(astuple(r)) for r in rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def merge(
     slices: Sequence[Path], existing: Sequence[Exchange] = ()
 ) -> tuple[list[Exchange], list[Exchange], list[str]]:
@@ -166,7 +151,7 @@ def merge(
     """
     rows, dropped = list(existing), []
     for path in slices:
-        for ex in read_slice(path):
+        for ex in read_slice(path, Exchange):
             problems = row_problems(ex)
             if problems:
                 dropped.append(f"{ex.id}: {'; '.join(problems)}")
@@ -247,8 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         train, heldout, dropped = merge(args.merge, [*old_train, *old_held])
         train, heldout = [*old_train, *train], [*old_held, *heldout]
-        write(train, companion.path_of("train"))
-        write(heldout, companion.path_of("heldout"))
+        write(train, COLUMNS, companion.path_of("train"))
+        write(heldout, COLUMNS, companion.path_of("heldout"))
         print("\n".join(dropped))
         print(f"kept {len(train)} train + {len(heldout)} held-out; dropped {len(dropped)}")
         return 0

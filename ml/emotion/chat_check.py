@@ -19,7 +19,6 @@ import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +30,7 @@ from ml.emotion import chat
 from ml.emotion.chat import COLUMNS, ChatMessage
 from ml.emotion.labels import LABELS
 from ml.lang import hangul_ratio
+from ml.written_tsv import read_slice, write
 
 TOPICS = (
     *("love", "family", "friends", "work", "school", "health", "money", "pets", "daily", "food"),
@@ -100,21 +100,6 @@ def _dialogue_heldout() -> list[tuple[str, str]]:
     return [(ex.lang, ex.message) for ex in companion.load("heldout")]
 
 
-def read_slice(path: Path) -> list[ChatMessage]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) == len(COLUMNS) and parts[0] != "id":
-            rows.append(ChatMessage(*(p.strip() for p in parts)))  # type: ignore[arg-type]
-    return rows
-
-
-def write(rows: Sequence[ChatMessage], path: Path) -> None:
-    """A TSV with the :data:`COLUMNS` header (fields hold no tabs or line breaks)."""
-    lines = ["\t".join(COLUMNS), *("\t".join(astuple(r)) for r in rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def merge(
     slices: Sequence[Path], existing: Sequence[ChatMessage] = ()
 ) -> tuple[list[ChatMessage], list[ChatMessage], list[str]]:
@@ -127,7 +112,7 @@ def merge(
     rows: list[ChatMessage] = list(existing)
     dropped = []
     for path in slices:
-        for m in read_slice(path):
+        for m in read_slice(path, ChatMessage):
             problems = row_problems(m)
             if problems:
                 dropped.append(f"{m.id}: {'; '.join(problems)}")
@@ -195,8 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         old_train, old_held = (chat.load("train"), chat.load("heldout")) if args.append else ([], [])
         train, heldout, dropped = merge(args.merge, [*old_train, *old_held])
         train, heldout = [*old_train, *train], [*old_held, *heldout]
-        write(train, chat.path_of("train"))
-        write(heldout, chat.path_of("heldout"))
+        write(train, COLUMNS, chat.path_of("train"))
+        write(heldout, COLUMNS, chat.path_of("heldout"))
         print("\n".join(dropped))
         print(f"kept {len(train)} train + {len(heldout)} held-out; dropped {len(dropped)}")
         return 0
