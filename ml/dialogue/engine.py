@@ -6,7 +6,9 @@ this one and the replies the ranker rates highest for the conversation, and scor
 
     ranker cosine (conversation, reply) + w x nearest answered message's cosine
     + emotion fit + source prior − 0.05 x the details (uncommon content words) of a written
-    reply that this conversation does not mention (at most 4),
+    reply that this conversation does not mention (at most 4) − a charge for each person or pet
+    the reply names and the conversation does not (heavy when the conversation names another of
+    the same kind: "your mum" for "my dad"),
 
 after hard rules: the reply's language is the latest message's (or the user's ``/lang``), it is none
 of the bot's last replies, it has no 3-gram loop and passes the safety filter. When the best score
@@ -26,6 +28,7 @@ import numpy as np
 from config.settings import DialogueSettings
 from ml.dialogue.encoder import PairEncoder, RankerLoadError, load_encoder
 from ml.dialogue.index import LangIndex, content_words, index_sources, open_index, usable
+from ml.dialogue.roles import role_mismatch, roles
 from ml.dialogue.safety import CRISIS_REPLY, is_crisis
 from ml.generate.request import ReplyRequest
 from ml.lang import Lang, detect_lang
@@ -42,6 +45,8 @@ CONTEXT_WEIGHT: dict[Lang, float] = {"en": 0.25, "ko": 1.0}
 EMOTION_FIT = 0.1
 DETAIL_PENALTY = 0.05  # per detail of a written reply that this conversation does not mention
 MAX_DETAILS = 4
+ROLE_CONFLICT = 0.3  # per person or pet of a kind the conversation names differently ("mum" for "dad")
+ROLE_FOREIGN = 0.05  # per person or pet the conversation does not name at all
 SOURCE_PRIOR = {"companion": 0.06, "korean_chatbot": 0.0, "personality_chat": 0.0, "chatterbot": -0.04}
 NEGATIVE = {"anger", "disgust", "fear", "sadness"}
 FALLBACK: dict[Lang, str] = {  # only when every candidate was excluded (e.g. an index of one reply)
@@ -147,7 +152,8 @@ class DialogueEngine:
         rep_sim = index.reply_vecs @ conv
         top_replies = np.argpartition(-rep_sim, min(TOP_K, len(rep_sim) - 1))[:TOP_K]
         recent = recent_bot_replies(request.history, self.settings.recent_replies)
-        said = content_words(" ".join(conversation(request, lang)))
+        said_text = " ".join(conversation(request, lang))
+        said, named = content_words(said_text), roles(said_text)
         best: tuple[float, int] | None = None
         for r in {*matched, *(int(x) for x in top_replies)}:
             if index.replies[r] in recent:
@@ -157,6 +163,8 @@ class DialogueEngine:
             score += emotion_fit(request.emotion, index.reply_emotion[r])
             score += SOURCE_PRIOR.get(index.reply_source[r], 0.0)
             score -= DETAIL_PENALTY * min(foreign, MAX_DETAILS)
+            conflicts, strangers = role_mismatch(index.roles[r], named)
+            score -= ROLE_CONFLICT * conflicts + ROLE_FOREIGN * strangers
             if best is None or score > best[0]:
                 best = (score, r)
         if best is None:

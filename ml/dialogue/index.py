@@ -31,6 +31,7 @@ from ml.corpora import corpora_dir
 from ml.dialogue import companion
 from ml.dialogue.corpus import SOURCES, DialoguePair, available_sources, load_pairs
 from ml.dialogue.encoder import PairEncoder, context_text
+from ml.dialogue.roles import Role, roles
 from ml.dialogue.safety import is_safe_reply
 from ml.lang import Lang, detect_lang
 
@@ -66,6 +67,7 @@ class LangIndex:
             ws - common if source == "companion" else frozenset()
             for ws, source in zip(words, self.reply_source, strict=True)
         ]
+        self.roles: list[frozenset[Role]] = [roles(r) for r in self.replies]
         if self.lang == "ko" and self.messages:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
