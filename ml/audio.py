@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-import av
 import numpy as np
 import numpy.typing as npt
 import soundfile as sf
@@ -141,6 +140,8 @@ def encode_opus(
     at the rate the header names). The file decodes to exactly as many samples as went in:
     the encoder's look-ahead is the pre-skip and the last granule trims the padding.
     """
+    import av  # FFmpeg's libraries: about 20 MB, loaded with the first note
+
     pcm = np.ascontiguousarray(resample(samples, rate), dtype=np.float32)
     if len(pcm) == 0:
         raise AudioError("no samples to encode")
