@@ -6,9 +6,6 @@ ENV PIP_NO_CACHE_DIR=1 \
     PYTHONUNBUFFERED=1 \
     HAPPYTALK_DATA_DIR=/data
 
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libopus0 \
-    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 happytalk \
     && mkdir -p /data && chown happytalk:happytalk /data
 

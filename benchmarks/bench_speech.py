@@ -6,8 +6,8 @@ ms); a cached note (≤ 5 ms); MP3 → Opus encoding of a 10-second note (≤ 50
 with libsndfile's encoder as the same-run baseline; and, for reference, a whole gTTS reply of
 ~10 s through gTTS's real request code against ``tests/ml/speech/fake_gtts.py`` on 127.0.0.1.
 
-``--sweep`` instead times libopus alone on the 10 s note (24 kHz, as gTTS sends it) for each
-mode, complexity and bitrate, with the file size and, when the ``pesq`` package is importable
+``--sweep`` instead times the encoder alone on the 10 s note (24 kHz, as gTTS sends it) for
+each libopus mode, complexity and bitrate, with the file size and, when the ``pesq`` package is importable
 (``pip install --target /tmp/pesqlib pesq`` and ``PYTHONPATH=/tmp/pesqlib``), wide-band PESQ
 against the input (libsndfile's encoder on the first line for comparison).
 """
@@ -30,9 +30,8 @@ import numpy as np
 import soundfile as sf
 
 from config.settings import SpeechSettings
-from ml.audio import decode_audio, encode_opus_soundfile, resample
-from ml.opus import APPLICATION_RESTRICTED_LOWDELAY, APPLICATION_VOIP, libopus
-from ml.speech.bench import REPLY_100, Timing, measure, report, run, speech_mp3
+from ml.audio import decode_audio, encode_opus, resample
+from ml.speech.bench import REPLY_100, Timing, encode_opus_soundfile, measure, report, run, speech_mp3
 from ml.speech.speaker import Speaker
 from tests.ml.speech.fake_gtts import SECONDS_PER_CHAR, FakeGtts
 
@@ -75,20 +74,17 @@ def pesq_scorer(reference: np.ndarray) -> Callable[[bytes], float] | None:
 
 
 def sweep(runs: int) -> list[dict[str, object]]:
-    """libopus on a 10 s, 24 kHz speech note: CPU/wall p50, bytes and PESQ per setting."""
-    lib = libopus()
-    if lib is None:
-        sys.exit("libopus is not installed (apt-get install libopus0)")
+    """libopus (PyAV) on a 10 s, 24 kHz speech note: CPU/wall p50, bytes and PESQ per setting."""
     samples, rate = decode_audio(speech_mp3(10.0))
     score = pesq_scorer(resample(samples, rate))
     configs: list[tuple[str, Callable[[], bytes]]] = [
         ("libsndfile (baseline)", lambda: encode_opus_soundfile(samples, rate))
     ]
-    for mode, app in (("CELT", APPLICATION_RESTRICTED_LOWDELAY), ("SILK/hybrid", APPLICATION_VOIP)):
+    for mode, app in (("CELT", "lowdelay"), ("SILK/hybrid", "voip")):
         for complexity in (0, 1, 5, 10):
             for bitrate in (32_000, 48_000, 64_000):
                 name = f"{mode} c{complexity} {bitrate // 1000}k"
-                configs.append((name, partial(lib.encode, samples, rate, bitrate, complexity, app)))
+                configs.append((name, partial(encode_opus, samples, rate, bitrate, complexity, app)))
     out: list[dict[str, object]] = []
     for name, encode in configs:
         timing = measure(name, encode, runs, float("inf"))

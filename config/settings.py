@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -21,15 +21,8 @@ from pydantic_settings import (
 )
 
 Emotion = Literal["anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral"]
-EMOTIONS: tuple[Emotion, ...] = (
-    "anger",
-    "disgust",
-    "fear",
-    "joy",
-    "sadness",
-    "surprise",
-    "neutral",
-)
+EMOTIONS: tuple[Emotion, ...] = get_args(Emotion)
+"""The seven emotions, in the order of the classifier's outputs (``ml.emotion.labels.LABELS``)."""
 
 
 def zone_or_none(name: str) -> ZoneInfo | None:

@@ -7,9 +7,10 @@ import logging
 
 from bot.core import DialogueCore
 from config import Settings
-from handlers.discord_parts.buttons import TrackButton
+from handlers.discord_parts.buttons import TrackButton, refuse_unknown_press
 from handlers.discord_parts.client import HappyClient, ShardedHappyClient
 from handlers.discord_parts.commands import build_tree
+from handlers.discord_parts.delivery import answer_press
 from handlers.discord_parts.sync import sync_commands
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ def make_client(core: DialogueCore, settings: Settings) -> HappyClient:
     cls = ShardedHappyClient if settings.discord.sharded else HappyClient
     client = cls(core, settings)
     client.tree = build_tree(client)
+    client.answer_press = answer_press
+    client.refuse_unknown_press = refuse_unknown_press
     client.add_dynamic_items(TrackButton)
     return client
 

@@ -3,8 +3,13 @@
 A *voice note* is what Telegram shows as a voice bubble and Discord as a voice message:
 OGG/Opus, mono, under 1 MB, with its duration and a waveform of at most 256 amplitude
 bytes (0..255). :func:`encode_voice_note` turns any mono (or multi-channel, mixed down)
-float or integer samples at any rate into one, with libopus (:mod:`ml.opus`) or, when that is
-not installed, libsndfile's slower Opus writer.
+float or integer samples at any rate into one, with the libopus that PyAV's wheel bundles
+(no system library needed).
+
+libsndfile's Opus writer runs libopus at its default complexity: 160 ms of CPU for ten seconds
+of speech here. CELT-only mode (``application=lowdelay``) at complexity 0 and 64 kbit/s scores
+the same wide-band PESQ in a fraction of the CPU time (``python benchmarks/bench_speech.py
+--sweep``).
 """
 
 from __future__ import annotations
@@ -13,13 +18,12 @@ import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 import soundfile as sf
 import soxr  # type: ignore[import-untyped]
-
-from ml.opus import OPUS_RATES, OpusError, libopus
 
 VOICE_NOTE_RATE = 48_000
 """Sample rate of every voice note (Opus's native rate)."""
@@ -28,6 +32,15 @@ VOICE_NOTE_MAX_BYTES = 1_000_000
 WAVEFORM_MAX_POINTS = 256
 """Discord voice messages take at most 256 waveform bytes."""
 WAVEFORM_POINTS_PER_SECOND = 10
+VOICE_BITRATE = 64_000
+"""Bits per second (VBR): about 90 kB for ten seconds of speech, far less for silence."""
+VOICE_COMPLEXITY = 0
+"""libopus complexity 0..10; see the module docstring for how it was chosen."""
+VOICE_APPLICATION = "lowdelay"
+"""CELT only (libopus's restricted low delay): the fastest mode, fine for speech and melodies;
+``voip`` (SILK or hybrid, made for speech) took 3-7x the CPU here."""
+OPUS_CUTOFFS_HZ = (4_000, 6_000, 8_000, 12_000, 20_000)
+"""The audio bandwidths libopus codes; a note gets the narrowest that holds its input's."""
 
 FloatArray = npt.NDArray[np.float32]
 OpusEncoder = Callable[[FloatArray, int], bytes]
@@ -114,27 +127,46 @@ def waveform(samples: FloatArray, rate: int) -> tuple[int, ...]:
     return tuple(int(v) for v in np.round(rms / peak * 255.0))
 
 
-def encode_opus_soundfile(samples: FloatArray, rate: int) -> bytes:
-    """OGG/Opus 48 kHz through libsndfile: the fallback when libopus is not installed."""
-    buf = io.BytesIO()
-    sf.write(buf, resample(samples, rate), VOICE_NOTE_RATE, format="OGG", subtype="OPUS")
-    return buf.getvalue()
+def encode_opus(
+    samples: FloatArray,
+    rate: int,
+    bitrate: int = VOICE_BITRATE,
+    complexity: int = VOICE_COMPLEXITY,
+    application: str = VOICE_APPLICATION,
+) -> bytes:
+    """Mono float32 ``samples`` at ``rate`` as an OGG/Opus file that decodes at 48 kHz.
 
-
-def encode_opus(samples: FloatArray, rate: int) -> bytes:
-    """Mono float32 ``samples`` at ``rate`` as OGG/Opus that decodes at 48 kHz.
-
-    libopus takes its own rates (gTTS's 24 kHz) directly; other rates are resampled first.
+    The samples are resampled to 48 kHz first, so the header says 48 kHz (libsndfile decodes
+    at the rate the header names). The file decodes to exactly as many samples as went in:
+    the encoder's look-ahead is the pre-skip and the last granule trims the padding.
     """
-    lib = libopus()
-    if lib is None:
-        return encode_opus_soundfile(samples, rate)
-    if rate not in OPUS_RATES:
-        samples, rate = resample(samples, rate), VOICE_NOTE_RATE
+    import av  # FFmpeg's libraries: about 20 MB, loaded with the first note
+
+    pcm = np.ascontiguousarray(resample(samples, rate), dtype=np.float32)
+    if len(pcm) == 0:
+        raise AudioError("no samples to encode")
+    # gTTS's 24 kHz holds nothing above 12 kHz: coding that band only saves bytes and CPU
+    cutoff = next((hz for hz in OPUS_CUTOFFS_HZ if hz >= rate // 2), OPUS_CUTOFFS_HZ[-1])
+    buf = io.BytesIO()
     try:
-        return lib.encode(samples, rate)
-    except OpusError as exc:
+        # bitexact: a fixed stream serial and vendor string, so the same audio gives the same file
+        with av.open(buf, "w", format="ogg", options={"fflags": "+bitexact"}) as container:
+            options = {
+                "application": application,
+                "compression_level": str(complexity),
+                "cutoff": str(cutoff),
+            }
+            stream = container.add_stream("libopus", rate=VOICE_NOTE_RATE, options=options)
+            stream.layout = "mono"
+            stream.bit_rate = bitrate
+            frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="flt", layout="mono")
+            frame.sample_rate = VOICE_NOTE_RATE
+            frame.pts, frame.time_base = 0, Fraction(1, VOICE_NOTE_RATE)  # exact end trimming
+            container.mux(stream.encode(frame))
+            container.mux(stream.encode(None))
+    except (av.FFmpegError, ValueError) as exc:
         raise AudioError(f"cannot encode Opus: {exc}") from None
+    return buf.getvalue()
 
 
 def encode_voice_note(
@@ -146,8 +178,8 @@ def encode_voice_note(
     """Encode ``samples`` at ``sample_rate`` as an OGG/Opus 48 kHz mono voice note.
 
     The note is kept at most ``max_bytes`` long by cutting the end of the audio (then
-    ``trimmed`` is True). ``encoder`` is :func:`encode_opus` except when comparing with
-    :func:`encode_opus_soundfile`. Raises :class:`AudioError` for empty or malformed input.
+    ``trimmed`` is True). ``encoder`` is :func:`encode_opus` except in benchmarks comparing
+    encoders. Raises :class:`AudioError` for empty or malformed input.
     """
     mono = to_mono_float(samples)
     if len(mono) == 0:

@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from config.settings import MusicSettings
-from music_index.build import METRIC
 from music_index.features import FEATURE_DIM
+from music_index.index_files import METRIC
 from music_index.search_k import effective_search_k
 
 N_TREES = (10, 20, 40)

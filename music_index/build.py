@@ -7,7 +7,6 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
@@ -16,9 +15,9 @@ from config.settings import MusicSettings
 from music_index import index_files
 from music_index.catalog import Entry, Problem, read_catalog
 from music_index.emotion_inference import infer_emotions
+from music_index.index_files import METRIC
 from music_index.numba_cache import use_numba_cache
 
-METRIC: Literal["euclidean"] = "euclidean"
 _SCHEMA = """
 CREATE TABLE tracks (
     item INTEGER PRIMARY KEY,

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from config import EMOTIONS
 from music_index import index_files
-from music_index.build import METRIC
+from music_index.index_files import METRIC
 from music_index.track import Track
 
 _COLUMNS = "item, id, title, artist, emotion, path, url, emotion_inferred"

@@ -15,7 +15,10 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
+METRIC: Literal["euclidean"] = "euclidean"
+"""Annoy's distance over the feature vectors, written into and checked against ``meta.json``."""
 VECTORS = "vectors.ann"
 CATALOG = "catalog.sqlite3"
 LABELS = "labels.npz"

@@ -20,7 +20,7 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   # The CPU build of torch: a local wheel or the registry's 2.13.0 with --index-url set by the user.
   .venv/bin/python -m pip install -q "torch==2.13.0" ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[dev]"
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[dev,train]"
   rm -f .venv/.happytalk-*
   touch "$stamp"
 fi

@@ -8,7 +8,6 @@ it was issued, old buttons expire cleanly (the press removes them and says so).
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from dataclasses import dataclass
@@ -18,10 +17,8 @@ import discord
 from discord.ui import Button, DynamicItem, LayoutView, View
 
 from bot.types import Tracks
-from handlers.discord_parts.client import client_of, guild_allowed, user_ref
-from handlers.discord_parts.render import clip
-
-log = logging.getLogger(__name__)
+from handlers.discord_parts.client import client_of, guild_allowed
+from handlers.text import clip
 
 Action = Literal["p", "l", "d"]
 TEMPLATE = r"ht:(?P<act>[pld]):(?P<owner>[0-9]{1,20}):(?P<at>[0-9a-z]{1,12}):(?P<track>.{1,64})"
@@ -103,19 +100,7 @@ class TrackButton(DynamicItem[Button[View]], template=TEMPLATE):
         return True
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        from handlers.discord_parts.delivery import SORRY, answer, tell  # delivery builds these buttons
-
-        core = client_of(interaction).core
-        user, track = user_ref(interaction.user), self.key.track_id
-        try:
-            if self.key.act == "p":
-                await answer(interaction, lambda: core.pick(user, track), ephemeral=False)
-            else:
-                liked = self.key.act == "l"
-                await answer(interaction, lambda: core.feedback(user, track, liked), ephemeral=True)
-        except Exception as exc:
-            log.error("track button %s failed: %s", self.key.act, type(exc).__name__, exc_info=exc)
-            await tell(interaction, SORRY)
+        await client_of(interaction).answer_press(interaction, self.key)
 
 
 def track_view(tracks: Tracks, owner_id: int, now: float | None = None) -> View | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -27,7 +28,12 @@ def intents() -> discord.Intents:
 class HappyClient(discord.Client):
     """A client holding the one :class:`DialogueCore` every shard and handler uses."""
 
-    tree: app_commands.CommandTree[Any]  # attached by ``handlers.discord_adapter.make_client``
+    # attached by ``handlers.discord_adapter.make_client``, which puts the Discord parts together:
+    tree: app_commands.CommandTree[Any]
+    answer_press: Callable[[discord.Interaction[Any], Any], Awaitable[None]]
+    """Answers a track button's press (``delivery.answer_press``): the button's key in."""
+    refuse_unknown_press: Callable[[discord.Interaction[Any]], Awaitable[None]]
+    """Answers a press no track button takes (``buttons.refuse_unknown_press``)."""
 
     def __init__(self, core: DialogueCore, settings: Settings) -> None:
         super().__init__(intents=intents())
@@ -39,9 +45,7 @@ class HappyClient(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Every interaction, after discord.py dispatched it: answer presses no button takes."""
-        from handlers.discord_parts.buttons import refuse_unknown_press  # buttons imports this module
-
-        await refuse_unknown_press(interaction)
+        await self.refuse_unknown_press(interaction)
 
 
 class ShardedHappyClient(HappyClient, discord.AutoShardedClient):

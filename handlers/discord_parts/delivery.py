@@ -10,7 +10,8 @@ from typing import Any
 import discord
 
 from bot.types import Event, VoiceNote
-from handlers.discord_parts.buttons import track_view
+from handlers.discord_parts.buttons import ButtonKey, track_view
+from handlers.discord_parts.client import client_of, user_ref
 from handlers.discord_parts.render import mood_embed, split_events, tracks_embed
 from handlers.discord_parts.voice import send_voice_message
 
@@ -72,3 +73,18 @@ async def tell(interaction: discord.Interaction[Any], text: str) -> None:
             await interaction.response.send_message(text, ephemeral=True)
     except discord.HTTPException as exc:
         log.warning("could not tell the user (HTTP %s)", exc.status)
+
+
+async def answer_press(interaction: discord.Interaction[Any], key: ButtonKey) -> None:
+    """A track button pressed by its owner: five similar tracks, or the like or dislike noted."""
+    core = client_of(interaction).core
+    user, track = user_ref(interaction.user), key.track_id
+    try:
+        if key.act == "p":
+            await answer(interaction, lambda: core.pick(user, track), ephemeral=False)
+        else:
+            liked = key.act == "l"
+            await answer(interaction, lambda: core.feedback(user, track, liked), ephemeral=True)
+    except Exception as exc:
+        log.error("track button %s failed: %s", key.act, type(exc).__name__, exc_info=exc)
+        await tell(interaction, SORRY)

@@ -8,17 +8,13 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, VoiceNote
+from handlers.text import clip
 
 MAX_CONTENT = 2000
 MAX_EMBED_DESCRIPTION = 4096
 EMBED_COLOUR = 0x5865F2
 _ATTACHMENT_FALLBACK = 10 * 1024 * 1024
 CHART_FILE = "mood.png"
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass

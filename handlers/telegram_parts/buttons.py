@@ -18,6 +18,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.types import Tracks
+from handlers.text import clip
 
 Action = Literal["p", "a", "l", "d"]
 ACTIONS: tuple[Action, ...] = ("p", "a", "l", "d")
@@ -72,11 +73,6 @@ def split(data: str | None) -> tuple[Action, str, str] | None:
         return None
     act = next((a for a in ACTIONS if a == parts[0]), None)
     return None if act is None else (act, parts[1], parts[2])
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def track_keyboard(tracks: Tracks, owner_id: int, signer: ButtonSigner) -> InlineKeyboardMarkup | None:

@@ -7,13 +7,14 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram._utils.types import JSONDict
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
+JSONDict = dict[str, Any]
 Result = bool | JSONDict | list[JSONDict]
+"""What a Bot API call returns (python-telegram-bot keeps its own alias private)."""
 
 
 class RetryingRateLimiter(AIORateLimiter):

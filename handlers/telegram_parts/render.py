@@ -12,7 +12,8 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, VoiceNote
-from handlers.telegram_parts.buttons import ButtonSigner, clip, track_keyboard
+from handlers.telegram_parts.buttons import ButtonSigner, track_keyboard
+from handlers.text import clip
 
 MAX_TEXT = 4000  # Telegram's limit is 4096 UTF-16 units; leave room for astral characters
 MAX_CAPTION = 1000

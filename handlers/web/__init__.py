@@ -5,22 +5,15 @@ Imported lazily so ``happytalk --help`` does not load the core and its models.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import lazy_loader
 
 if TYPE_CHECKING:
-    from handlers.web.adapter import WebAdapter, WebStartError
-    from handlers.web.app import create_app
+    from handlers.web.adapter import WebAdapter as WebAdapter
+    from handlers.web.adapter import WebStartError as WebStartError
+    from handlers.web.app import create_app as create_app
 
-__all__ = ["WebAdapter", "WebStartError", "create_app"]
-_HOMES = {
-    "WebAdapter": "handlers.web.adapter",
-    "WebStartError": "handlers.web.adapter",
-    "create_app": "handlers.web.app",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _HOMES:
-        return getattr(importlib.import_module(_HOMES[name]), name)
-    raise AttributeError(f"module 'handlers.web' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__, submod_attrs={"adapter": ["WebAdapter", "WebStartError"], "app": ["create_app"]}
+)

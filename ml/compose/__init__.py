@@ -5,23 +5,16 @@ The composer (and torch) is imported on first use, so ``happytalk --help`` stays
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import lazy_loader
 
 if TYPE_CHECKING:
-    from ml.compose.composer import Composer, Piece, load_composer
-    from ml.compose.model import ModelLoadError
+    from ml.compose.composer import Composer as Composer
+    from ml.compose.composer import Piece as Piece
+    from ml.compose.composer import load_composer as load_composer
+    from ml.compose.model import ModelLoadError as ModelLoadError
 
-__all__ = ["Composer", "ModelLoadError", "Piece", "load_composer"]
-_HOME = {
-    "Composer": "ml.compose.composer",
-    "Piece": "ml.compose.composer",
-    "load_composer": "ml.compose.composer",
-    "ModelLoadError": "ml.compose.model",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        return getattr(importlib.import_module(_HOME[name]), name)
-    raise AttributeError(f"module 'ml.compose' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__, submod_attrs={"composer": ["Composer", "Piece", "load_composer"], "model": ["ModelLoadError"]}
+)

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from config.settings import EMOTIONS
 from ml.dialogue import companion
 from ml.dialogue.companion import COLUMNS, Exchange
 from ml.dialogue.safety import is_crisis, is_safe_reply
 from ml.lang import hangul_ratio
 from ml.written_tsv import read_slice, write
 
-EMOTIONS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 TOPICS = (
     "love",
     "family",

@@ -13,7 +13,7 @@ import csv
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,6 +22,7 @@ import yaml
 
 from ml.corpora import corpora_dir
 from ml.dialogue import companion
+from ml.generate.pair import Pair
 from ml.lang import Lang, detect_lang
 
 Split = Literal["train", "dev", "heldout"]
@@ -171,4 +172,14 @@ def load_pairs(sources: Iterable[str], split: Split, root: Path | None = None) -
             for p in _LOADERS[source](base / SOURCES[source][1])
             if split_of(source, p.conversation) == split
         )
+    return out
+
+
+def generator_pairs(sources: Sequence[str], companion_repeat: int = 1) -> list[Pair]:
+    """The generator's training pairs from this corpus (the written set and the shared sources;
+    never their held-out or dev splits); the written set ``companion_repeat`` times."""
+    out: list[Pair] = []
+    for p in load_pairs(sources, "train"):
+        pair = Pair(p.lang, p.emotion or "neutral", p.context[:-1], p.message, p.reply, p.source)
+        out += [pair] * (companion_repeat if p.source == "companion" else 1)
     return out

@@ -5,18 +5,20 @@ The classifier (and torch) is imported on first use, so ``happytalk --help`` sta
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ml.emotion.labels import LABELS
+import lazy_loader
 
 if TYPE_CHECKING:
-    from ml.emotion.classifier import EmotionClassifier, EmotionResult, ModelLoadError
+    from ml.emotion.classifier import EmotionClassifier as EmotionClassifier
+    from ml.emotion.classifier import EmotionResult as EmotionResult
+    from ml.emotion.classifier import ModelLoadError as ModelLoadError
+    from ml.emotion.labels import LABELS as LABELS
 
-__all__ = ["LABELS", "EmotionClassifier", "EmotionResult", "ModelLoadError"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in {"EmotionClassifier", "EmotionResult", "ModelLoadError"}:
-        return getattr(importlib.import_module("ml.emotion.classifier"), name)
-    raise AttributeError(f"module 'ml.emotion' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "classifier": ["EmotionClassifier", "EmotionResult", "ModelLoadError"],
+        "labels": ["LABELS"],
+    },
+)

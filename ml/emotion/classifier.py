@@ -120,7 +120,7 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return np.asarray(p / p.sum(axis=1, keepdims=True))
 
 
-class _LangModel:
+class LanguageModel:
     """One language's encoder (int8 linear layers), tokenizer, temperature and optional ensemble."""
 
     def __init__(self, directory: Path) -> None:
@@ -176,7 +176,7 @@ def clean(text: object, lang: Lang) -> str:
 class EmotionClassifier:
     """Seven-way emotion classifier: an English and a Korean model behind a language router."""
 
-    def __init__(self, models: dict[Lang, _LangModel]) -> None:
+    def __init__(self, models: dict[Lang, LanguageModel]) -> None:
         self._models = models
 
     @classmethod
@@ -188,7 +188,7 @@ class EmotionClassifier:
         root = WEIGHTS_DIR if path is None else Path(path)
         if not root.is_dir():
             raise ModelLoadError(f"emotion model directory not found: {root}")
-        return cls({lang: _LangModel(root / lang) for lang in LANGS})
+        return cls({lang: LanguageModel(root / lang) for lang in LANGS})
 
     def classify(self, texts: Sequence[str]) -> list[EmotionResult]:
         """Classify each text; any string (empty, huge, emoji, mixed language) gets a result."""

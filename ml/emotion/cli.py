@@ -118,7 +118,7 @@ def train_emotion(
 ) -> None:
     """Fine-tune the emotion classifier for one language and export it."""
     if ngram:
-        from ml.emotion.ensemble import fit_ensemble
+        from ml.emotion.train_ensemble import fit_ensemble
 
         target = out or WEIGHTS_DIR / lang
         if not (target / "config.json").exists():

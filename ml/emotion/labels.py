@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-LABELS: tuple[str, ...] = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
+from config.settings import EMOTIONS
+
+LABELS: tuple[str, ...] = EMOTIONS
+"""The classifier's outputs, in order: the one emotion list, ``config.EMOTIONS``."""
 LABEL_INDEX: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
 NEUTRAL = "neutral"
 

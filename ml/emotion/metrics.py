@@ -1,4 +1,5 @@
-"""Classification figures: accuracy, macro-F1, per-class F1, confusion matrix, calibration error."""
+"""Classification figures: accuracy, macro-F1, per-class F1 and the confusion matrix (from
+``sklearn.metrics``), and the top-label calibration error."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sklearn.metrics import confusion_matrix, f1_score
 
 from ml.emotion.labels import LABELS
 
@@ -70,18 +72,17 @@ def expected_calibration_error(probs: np.ndarray, gold: np.ndarray, bins: int = 
 def report(probs: np.ndarray, gold: np.ndarray) -> Report:
     """Figures for ``probs`` against ``gold``; macro-F1 averages the labels present in gold."""
     pred = probs.argmax(axis=1)
-    k = len(LABELS)
-    confusion = np.zeros((k, k), dtype=np.int64)
-    np.add.at(confusion, (gold, pred), 1)
-    f1: dict[str, float] = {}
-    for i, lab in enumerate(LABELS):
-        tp = confusion[i, i]
-        denom = confusion[i, :].sum() + confusion[:, i].sum()
-        f1[lab] = float(2 * tp / denom) if denom else 0.0
+    indices = list(range(len(LABELS)))
+    if len(gold):
+        confusion = confusion_matrix(gold, pred, labels=indices)
+        scores = f1_score(gold, pred, labels=indices, average=None, zero_division=0.0)
+    else:
+        confusion, scores = np.zeros((len(LABELS), len(LABELS)), dtype=np.int64), np.zeros(len(LABELS))
+    f1 = {lab: float(score) for lab, score in zip(LABELS, scores, strict=True)}
     present = [lab for i, lab in enumerate(LABELS) if confusion[i, :].sum() > 0]
     return Report(
         n=len(gold),
-        accuracy=float((pred == gold).mean()) if len(gold) else 0.0,
+        accuracy=float(np.trace(confusion) / len(gold)) if len(gold) else 0.0,
         macro_f1=float(np.mean([f1[lab] for lab in present])) if present else 0.0,
         per_class_f1=f1,
         support={lab: int(confusion[i, :].sum()) for i, lab in enumerate(LABELS)},

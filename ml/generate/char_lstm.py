@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ml.generate.corpus import Pair
+from ml.generate.pair import Pair
 from ml.generate.prompt import (
     EMOTION_TOKENS,
     EOS,

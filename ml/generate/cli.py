@@ -114,10 +114,10 @@ def train_generator(
         raise click.BadParameter("--init works with the transformer backend", param_hint="--init")
     torch.set_num_threads(threads)  # also for embedding the GoEmotions comments
     if dialogue_sources:
-        from ml.generate.corpus import dialogue_pairs
+        from ml.dialogue.corpus import generator_pairs
 
         try:
-            pairs = dialogue_pairs(
+            pairs = generator_pairs(
                 [s.strip() for s in dialogue_sources.split(",") if s.strip()], companion_repeat
             )
         except (ValueError, FileNotFoundError) as exc:

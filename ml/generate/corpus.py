@@ -11,13 +11,12 @@ Optionally, English pseudo-pairs from GoEmotions TRAIN (``ml.generate.goemotions
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from ml.corpora import corpora_dir
+from ml.generate.pair import Pair, is_heldout
 from ml.generate.prompt import clean_text
 
 _TOPICAL_EMOTION = {
@@ -32,24 +31,6 @@ _TOPICAL_EMOTION = {
 }
 _KOREAN_EMOTION = {"0": "neutral", "1": "sadness", "2": "joy"}
 DEFAULT_DATA_DIR = corpora_dir()
-
-
-@dataclass(frozen=True)
-class Pair:
-    """A reply to ``message`` in language ``lang``, after ``history`` (oldest first)."""
-
-    lang: str
-    emotion: str
-    history: tuple[str, ...]
-    message: str
-    reply: str
-    source: str = ""
-
-
-def is_heldout(key: str, share: float) -> bool:
-    """Stable pseudo-random split on ``key``."""
-    digest = hashlib.sha256(key.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") / 2**32 < share
 
 
 def topical_pairs(path: Path, heldout: bool, share: float, history_turns: int = 2) -> Iterator[Pair]:
@@ -103,15 +84,3 @@ def load_pairs(
 
         pairs.extend(goemotions_pairs(data_dir, goemotions, heldout, share))
     return pairs
-
-
-def dialogue_pairs(sources: Sequence[str], companion_repeat: int = 1) -> list[Pair]:
-    """Training pairs of the dialogue corpus (``ml.dialogue.corpus``: the written set and the shared
-    sources; never their held-out or dev splits); the written set ``companion_repeat`` times."""
-    from ml.dialogue.corpus import load_pairs as load_dialogue
-
-    out: list[Pair] = []
-    for p in load_dialogue(sources, "train"):
-        pair = Pair(p.lang, p.emotion or "neutral", p.context[:-1], p.message, p.reply, p.source)
-        out += [pair] * (companion_repeat if p.source == "companion" else 1)
-    return out

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ml.generate.corpus import Pair
+from ml.generate.pair import Pair
 from ml.generate.request import ReplyGenerator, ReplyRequest
 from ml.generate.scoring import distinct_n, has_repeated_ngram, repetition_rate
 from ml.lang import detect_lang

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ml.generate.corpus import Pair, is_heldout
+from ml.generate.pair import Pair, is_heldout
 from ml.generate.prompt import clean_text
 
 MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {

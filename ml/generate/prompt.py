@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from config.settings import EMOTIONS
+from ml.generate.pair import Pair
 
 PAD = "<pad>"
 SEP = "<sep>"
@@ -72,3 +74,20 @@ def prompt_text(lang: str, emotion: str, turns: list[str]) -> str:
     """The inference prompt: a training example up to and including the last ``<sep>``."""
     body = "".join(f" {t}{SEP}" for t in turns)
     return f"{prefix(lang, emotion)}{body}"
+
+
+def example_ids(tokenizer: Any, pair: Pair, n_history: int, context: int) -> list[int]:
+    """Token ids of one example, cut to ``context`` by dropping the oldest text (the prefix stays)."""
+    turns = [*pair.history[len(pair.history) - n_history :], pair.message] if n_history else [pair.message]
+    ids: list[int] = list(tokenizer(training_text(pair.lang, pair.emotion, turns, pair.reply))["input_ids"])
+    if len(ids) <= context:
+        return ids
+    head: list[int] = list(tokenizer(prefix(pair.lang, pair.emotion))["input_ids"])
+    body = ids[len(head) :]
+    sep_id = tokenizer.convert_tokens_to_ids(SEP)
+    tail = body[-(context - len(head)) :]
+    if sep_id not in tail:  # reply alone is too long: keep the message end and the reply start
+        last_sep = len(body) - 1 - body[::-1].index(sep_id)
+        keep_prompt = body[max(0, last_sep - context // 3) : last_sep + 1]
+        tail = (keep_prompt + body[last_sep + 1 :])[: context - len(head)]
+    return head + tail

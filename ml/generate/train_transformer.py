@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ml.generate.corpus import Pair
-from ml.generate.prompt import SEP, prefix, training_text
+from ml.generate.pair import Pair
+from ml.generate.prompt import example_ids, training_text
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "checkpoint.pt"
@@ -36,23 +36,6 @@ class TransformerConfig:
     emotion_repeat: int = 1
     max_history: int = 2
     seed: int = 0
-
-
-def example_ids(tokenizer: Any, pair: Pair, n_history: int, context: int) -> list[int]:
-    """Token ids of one example, cut to ``context`` by dropping the oldest text (the prefix stays)."""
-    turns = [*pair.history[len(pair.history) - n_history :], pair.message] if n_history else [pair.message]
-    ids: list[int] = list(tokenizer(training_text(pair.lang, pair.emotion, turns, pair.reply))["input_ids"])
-    if len(ids) <= context:
-        return ids
-    head: list[int] = list(tokenizer(prefix(pair.lang, pair.emotion))["input_ids"])
-    body = ids[len(head) :]
-    sep_id = tokenizer.convert_tokens_to_ids(SEP)
-    tail = body[-(context - len(head)) :]
-    if sep_id not in tail:  # reply alone is too long: keep the message end and the reply start
-        last_sep = len(body) - 1 - body[::-1].index(sep_id)
-        keep_prompt = body[max(0, last_sep - context // 3) : last_sep + 1]
-        tail = (keep_prompt + body[last_sep + 1 :])[: context - len(head)]
-    return head + tail
 
 
 def repeats(pair: Pair, cfg: TransformerConfig) -> int:

@@ -8,20 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import GeneratorSettings
-from ml.generate.corpus import Pair
 from ml.generate.decoders import decoder_for
+from ml.generate.pair import Pair
 from ml.generate.prompt import (
     EMOTION_TOKENS,
     LANG_TOKENS,
     SEP,
     context_turns,
+    example_ids,
     prompt_text,
 )
 from ml.generate.request import ModelLoadError, ReplyRequest
 from ml.generate.row_budget import candidates_per_request
 from ml.generate.sampler import SamplingParams, sample
 from ml.generate.scoring import pick_best
-from ml.generate.train_transformer import example_ids
 
 
 class TransformerGenerator:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.chat_set_check import row_problems
 from ml.emotion import chat
 from ml.emotion.chat import ChatMessage
-from ml.emotion.chat_check import row_problems
 from ml.emotion.data import load_chat, load_kote
 from ml.emotion.labels import KOTE_GROUPS, KOTE_LABELS, LABELS
 
 
 def test_committed_set_passes_every_check() -> None:
-    from ml.emotion.chat_check import check
+    from ml.chat_set_check import check
 
     assert check(chat.load("train"), chat.load("heldout")) == []
 

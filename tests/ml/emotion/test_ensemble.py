@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from ml.emotion import EmotionClassifier, ModelLoadError
-from ml.emotion.classifier import BATCH, WEIGHTS_DIR, _LangModel, length_buckets
+from ml.emotion.classifier import BATCH, WEIGHTS_DIR, LanguageModel, length_buckets
 from ml.emotion.data import load_korean
-from ml.emotion.ensemble import ENSEMBLE_FILE, Ensemble, choose_weight_and_temperature, combine
+from ml.emotion.ensemble import ENSEMBLE_FILE, Ensemble, combine
 from ml.emotion.ngram import N_FEATURES, NgramModel, fit, grams, hashed_counts
+from ml.emotion.train_ensemble import choose_weight_and_temperature
 
 KO = WEIGHTS_DIR / "ko"
 
@@ -61,7 +62,7 @@ def test_combine_mixes_probabilities_and_the_choice_uses_validation_rows() -> No
 
 def test_shipped_korean_model_uses_its_ensemble() -> None:
     assert (KO / ENSEMBLE_FILE).exists() and (KO / "ngram.npz").stat().st_size < 50 * 2**20
-    model = _LangModel(KO)
+    model = LanguageModel(KO)
     assert model.ensemble is not None
     texts = ["상사가 또 내 탓을 해서 화가 나", "오늘 정말 행복해", ""]
     enc = model.encoder_probabilities(texts)
@@ -88,7 +89,7 @@ def test_bucketed_batch_matches_one_text_at_a_time() -> None:
     data = load_korean()
     pick = np.random.default_rng(1).permutation(len(data))[:200]
     texts = [*(data.texts[i] for i in pick), "", "a" * 5000]
-    model = _LangModel(KO)
+    model = LanguageModel(KO)
     batch = model.encoder_probabilities(texts)
     single = np.vstack([model.encoder_probabilities([t]) for t in texts])
     # int8 activations are scaled per forward pass, so the pass a text shares moves it slightly

@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from ml.generate.corpus import Pair, is_heldout, load_pairs
+from ml.generate.corpus import load_pairs
 from ml.generate.goemotions_pairs import Embedder, goemotions_pairs, minilm_embedder, read_comments
+from ml.generate.pair import Pair, is_heldout
 from ml.generate.train_transformer import TransformerConfig, repeats
 
 NAMES = [

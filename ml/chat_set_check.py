@@ -1,6 +1,6 @@
 """Automatic checks of the written chat emotion set, and the merge that builds train/held-out files.
 
-``python -m ml.emotion.chat_check`` checks ``train.tsv`` and ``heldout.tsv`` and prints every
+``python -m ml.chat_set_check`` checks ``train.tsv`` and ``heldout.tsv`` and prints every
 problem (exit 1 if any). ``--merge SLICE.tsv ...`` reads writers' slices (no header), drops rows
 that fail a check or nearly repeat an earlier message or a message of the dialogue set's held-out
 tenth, puts a seeded fifth of each language × label in ``heldout.tsv`` and writes both files.
