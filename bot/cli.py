@@ -30,6 +30,7 @@ _PLUGINS = (
     "ml.generate.cli",
     "ml.dialogue.cli",
     "ml.speech.cli",
+    "ml.stt.cli",
     "ml.compose.cli",
     "music_index.cli",
     "handlers.cli",

@@ -129,6 +129,14 @@ class SpeechSettings(BaseModel):
     max_chars: int = Field(
         600, ge=1, description="Longer replies are cut at a sentence boundary before speaking."
     )
+    stt_model_path: Path | None = Field(
+        None,
+        description="A local CTranslate2 Whisper directory to transcribe voice messages with; default: "
+        "the packaged tiny.en (English) and base (Korean and other languages) models.",
+    )
+    stt_max_seconds: float = Field(120.0, gt=0, le=600, description="Longest voice message transcribed.")
+    stt_max_mb: float = Field(20.0, gt=0, le=100, description="Largest voice message downloaded.")
+    stt_threads: int = Field(2, ge=1, le=16, description="CPU threads of one transcription.")
 
 
 class MusicSettings(BaseModel):
@@ -151,6 +159,9 @@ class TelegramSettings(BaseModel):
 
     token: SecretStr | None = None
     base_url: str | None = Field(None, description="Bot API base URL, e.g. a self-hosted server.")
+    base_file_url: str | None = Field(
+        None, description="Bot API file download base URL (Telegram's by default); the token is appended."
+    )
     webhook_url: str | None = Field(
         None, description="Public HTTPS URL; set to use webhook mode instead of polling."
     )
