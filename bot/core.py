@@ -52,7 +52,7 @@ from ml.lang import detect_lang
 from ml.music_request import music_request
 from ml.runtime import single_torch_thread
 from ml.speech import SpeechError
-from ml.stt import TranscriptionError
+from ml.stt import TooLarge, TooLong, TranscriptionError
 from music_index import Suggestion
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,16 @@ class DialogueCore:
         heard and answer it as a chat message (with a voice note under ``/voice auto``)."""
         with self.metrics.stage("total"):
             return await self._guarded(msg.user, lambda: self._listen(msg, audio), admit=self._admit_listen)
+
+    def voice_refusal(self, seconds: float | None, size: int | None) -> list[Event]:
+        """The answer refusing a voice message by its declared length or byte size, before anyone
+        downloads it; empty when it is within the limits."""
+        speech = self.settings.speech
+        if seconds is not None and seconds > speech.stt_max_seconds + 1:
+            return _err(str(TooLong(speech.stt_max_seconds)))
+        if size is not None and size > speech.stt_max_mb * 1024 * 1024:
+            return _err(str(TooLarge(speech.stt_max_mb)))
+        return []
 
     async def pick(self, user: UserRef, track_id: str) -> list[Event]:
         """Five tracks similar to one the user was offered."""

@@ -136,7 +136,7 @@ async def test_forged_cookie_gets_a_fresh_session(client: httpx.AsyncClient) -> 
 
 
 async def test_voice_mode_sends_a_playable_voice_note(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/api/settings")).json() == {"reply_mode": "text", "lang": "auto"}
+    assert (await client.get("/api/settings")).json() == {"reply_mode": "auto", "lang": "auto"}
     (ok,) = events_of(await client.put("/api/settings", json={"reply_mode": "both"}), "reply")
     assert ok["kind"] == "info"
     assert (await client.get("/api/settings")).json()["reply_mode"] == "both"
@@ -151,7 +151,7 @@ async def test_voice_mode_sends_a_playable_voice_note(client: httpx.AsyncClient)
 async def test_bad_settings_values_get_the_cores_answer(client: httpx.AsyncClient) -> None:
     (err,) = events_of(await client.put("/api/settings", json={"reply_mode": "loud"}), "reply")
     assert err["kind"] == "error" and "/voice" in err["text"]
-    assert (await client.get("/api/settings")).json()["reply_mode"] == "text"
+    assert (await client.get("/api/settings")).json()["reply_mode"] == "auto"
 
 
 async def test_commands_and_compose(client: httpx.AsyncClient) -> None:

@@ -61,7 +61,7 @@ def test_bad_input_gets_a_short_clear_answer(
     stt: Transcriber, make: Callable[[], bytes], error: type[TranscriptionError]
 ) -> None:
     with pytest.raises(error) as caught:
-        stt.transcribe(make(), None)
+        stt.transcribe(make(), "en")  # tiny.en only: CI never loads base
     assert "\n" not in str(caught.value) and len(str(caught.value)) < 120
 
 
