@@ -11,8 +11,8 @@ from typing import Any
 from telegram import CallbackQuery, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.commands import parse_command
 from bot.core import DialogueCore
