@@ -177,6 +177,11 @@ class DiscordSettings(BaseModel):
     token: SecretStr | None = None
     dev_guild_id: int | None = Field(None, description="Sync commands to this guild on start (development).")
     sharded: bool = False
+    message_content: bool = Field(
+        False,
+        description="Hear voice messages in server channels (needs the privileged Message Content intent "
+        "enabled in the developer portal); DMs and /listen work without it.",
+    )
     allowed_guild_ids: list[int] = Field(default_factory=list)
     buttons_ttl_hours: float = Field(
         24.0, gt=0, description="Track buttons older than this answer 'expired' and are removed."

@@ -19,9 +19,13 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
 
-def intents() -> discord.Intents:
-    """Slash commands and buttons need no privileged intent; ``guilds`` keeps the cache sane."""
-    return discord.Intents(guilds=True)
+def intents(message_content: bool = False) -> discord.Intents:
+    """Slash commands and buttons need no privileged intent; ``guilds`` keeps the cache sane and
+    ``dm_messages`` brings voice messages sent in DMs. ``message_content`` (privileged: enable it in
+    the developer portal first) adds voice messages in server channels."""
+    return discord.Intents(
+        guilds=True, dm_messages=True, guild_messages=message_content, message_content=message_content
+    )
 
 
 class HappyClient(discord.Client):
@@ -30,7 +34,7 @@ class HappyClient(discord.Client):
     tree: app_commands.CommandTree[Any]  # attached by ``handlers.discord_adapter.make_client``
 
     def __init__(self, core: DialogueCore, settings: Settings) -> None:
-        super().__init__(intents=intents())
+        super().__init__(intents=intents(settings.discord.message_content))
         self.core = core
         self.settings = settings
 
@@ -42,6 +46,12 @@ class HappyClient(discord.Client):
         from handlers.discord_parts.buttons import refuse_unknown_press  # buttons imports this module
 
         await refuse_unknown_press(interaction)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Voice messages and audio files sent to the bot."""
+        from handlers.discord_parts.listening import on_voice_message  # it imports this module
+
+        await on_voice_message(self, message)
 
 
 class ShardedHappyClient(HappyClient, discord.AutoShardedClient):
