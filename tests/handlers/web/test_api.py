@@ -216,3 +216,28 @@ async def test_page_uses_the_charts_emotion_colours(client: httpx.AsyncClient) -
     css = (await client.get("/static/app.css")).text
     declared = {m[1]: m[2].upper() for m in re.finditer(r"--emotion-(\w+):\s*(#[0-9A-Fa-f]{6})", css)}
     assert declared == {emotion: colour.upper() for emotion, colour in EMOTION_COLOURS.items()}
+
+
+async def test_a_recording_is_heard_and_answered_with_a_voice_note(
+    client: httpx.AsyncClient, speak: Any
+) -> None:
+    response = await client.post(
+        "/api/voice", content=speak("I feel calm after a long walk"), headers={"Content-Type": "audio/ogg"}
+    )
+    assert response.status_code == 200
+    events = response.json()["events"]
+    assert events[0]["type"] == "heard" and "walk" in events[0]["text"].lower()
+    assert events[0]["lang"] == "en" and 0 < events[0]["confidence"] <= 1
+    assert [e["type"] for e in events].count("voice") == 1  # auto: spoke, so a voice note
+    assert not [e for e in events if e["type"] == "reply" and e["kind"] == "reply"]
+
+
+async def test_bad_recordings_get_short_answers(client: httpx.AsyncClient) -> None:
+    (err,) = events_of(
+        await client.post("/api/voice", content=b"", headers={"Content-Type": "audio/webm"}), "reply"
+    )
+    assert err["kind"] == "error" and "couldn't play that recording" in err["text"]
+    big = await client.post(
+        "/api/voice", content=bytes(21 * 1024 * 1024), headers={"Content-Type": "audio/webm"}
+    )
+    assert big.status_code == 413
