@@ -44,9 +44,9 @@ VOICE_PATH = "/api/voice"
 _AUDIO_BODY: dict[str, object] = {
     "requestBody": {
         "required": True,
-        "description": "The recording as it is (the page sends WebM/Opus from MediaRecorder; OGG, MP3, "
-        "M4A and WAV work too), at most speech.stt_max_mb.",
-        "content": {"audio/*": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The recording as it is, with any content type (the page sends audio/webm, "
+        "WebM/Opus from MediaRecorder; OGG, MP3, M4A and WAV work too), at most speech.stt_max_mb.",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 

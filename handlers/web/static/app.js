@@ -280,7 +280,7 @@ async function toggleRecording() {
     return;
   }
   if (!navigator.mediaDevices || !window.MediaRecorder) {
-    status("Recording needs a browser with a microphone, on https:// or this computer.");
+    status("Recording needs a browser with a microphone, on a secure (TLS) page or this computer.");
     return;
   }
   let stream;

@@ -199,6 +199,7 @@ async def test_page_and_schema_are_served_offline(client: httpx.AsyncClient) -> 
     schema = (await client.get("/api/openapi.json")).json()
     assert {
         "/api/messages",
+        "/api/voice",
         "/api/tracks/similar",
         "/api/tracks/play",
         "/api/tracks/feedback",
