@@ -47,7 +47,10 @@ def bench_stt(runs: int, quick: bool, json_mode: bool) -> None:
     from ml.stt.bench import format_report, run
 
     settings = settings_or_exit()
-    click.echo(format_report(run(settings, settings.data_dir, runs, quick), json_mode))
+    if not json_mode:
+        click.echo("measuring… (rows appear as they are measured; the table follows)", err=True)
+    show = None if json_mode else (lambda row: click.echo(f"{row['what']}: {row['figure']}", err=True))
+    click.echo(format_report(run(settings, settings.data_dir, runs, quick, show), json_mode))
 
 
 def register(root: click.Group) -> None:
