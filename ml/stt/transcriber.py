@@ -31,6 +31,7 @@ LANGS = ("en", "ko")
 UNSURE = 0.5  # below this tiny.en confidence (no hint), base listens again and names the language
 OTHER_LANGUAGE = 0.8  # base this sure of a language other than English and Korean: say so
 NO_SPEECH = 0.6  # Whisper's own no-speech threshold
+LOOPING = 2.4  # Whisper's compression-ratio threshold: a segment this repetitive is a decoding loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,8 @@ def _run(model: WhisperModel, samples: npt.NDArray[np.float32], lang: str | None
     texts: list[str] = []
     logprob, tokens, silent = 0.0, 0, True
     for segment in segments:
+        if segment.compression_ratio > LOOPING:  # "네 네 네 네 …": hallucinated, not heard
+            continue
         n = max(1, len(segment.tokens))
         logprob += segment.avg_logprob * n
         tokens += n
