@@ -20,6 +20,7 @@ from ml.generate import ModelLoadError as GeneratorLoadError
 from ml.generate import ReplyGenerator, load_generator
 from ml.generate.processes import GeneratorProcesses, release_free_memory
 from ml.speech import Speaker
+from ml.stt import Transcriber
 from music_index import LibraryNotReady, MusicLibrary, ensure_demo_library
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
             library=library.result(),
             speaker=Speaker(settings.speech, settings.data_dir / "tts_cache"),
             composer=composer.result(),
+            transcriber=Transcriber(settings.speech, settings.data_dir / "stt"),
         )
     except (
         StoreError,

@@ -31,6 +31,7 @@ _PLUGINS = (
     "ml.generate.cli",
     "ml.dialogue.cli",
     "ml.speech.cli",
+    "ml.stt.cli",
     "ml.compose.cli",
     "music_index.cli",
     "handlers.cli",
@@ -184,8 +185,18 @@ def run() -> None:
     type=click.FloatRange(0.0, 1.0),
     help="Share of messages (once a user has been offered tracks) that are /mood: drawing a chart.",
 )
+@click.option(
+    "--voice-notes",
+    "listeners",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 16),
+    help="Users sending 10-second voice notes one after another meanwhile (transcribed and answered).",
+)
 @click.option("--json", "json_mode", is_flag=True, help="One JSON object per user count.")
-def bench_load(users_list: str, messages: int, think_ms: float, mood_share: float, json_mode: bool) -> None:
+def bench_load(
+    users_list: str, messages: int, think_ms: float, mood_share: float, listeners: int, json_mode: bool
+) -> None:
     """Concurrent simulated users against the real core: throughput, latency, errors, RSS.
 
     Each user pauses ``--think-ms`` on average before each message (an exponential pause, like
@@ -218,7 +229,7 @@ def bench_load(users_list: str, messages: int, think_ms: float, mood_share: floa
             if not json_mode:
                 click.echo(TABLE_HEADER)
             for n in counts:
-                row = await run_load(core, n, messages, think_ms, mood_share=mood_share)
+                row = await run_load(core, n, messages, think_ms, mood_share=mood_share, listeners=listeners)
                 click.echo(json.dumps(row) if json_mode else format_row(row))
         finally:
             await core.close()

@@ -12,7 +12,7 @@ COMMANDS: dict[str, str] = {
     "like": "/like N — more like suggestion N",
     "dislike": "/dislike N — fewer like suggestion N",
     "recommend": "/recommend [emotion] — five tracks for a mood",
-    "voice": "/voice text|voice|both — how I answer",
+    "voice": "/voice auto|text|voice|both — how I answer (auto: a voice note when you spoke)",
     "lang": "/lang auto|en|ko — which language I answer in",
     "mood": "/mood [week|month] — a chart of your moods",
     "compose": "/compose [emotion] — a short melody in your mood",

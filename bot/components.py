@@ -11,6 +11,7 @@ from ml.emotion import EmotionClassifier
 from ml.generate import ReplyGenerator
 from ml.generate.processes import GeneratorProcesses
 from ml.speech import Speaker
+from ml.stt import Transcriber
 from music_index import MusicLibrary
 
 
@@ -41,6 +42,7 @@ class Components:
     library: MusicLibrary
     speaker: Speaker | None = None
     composer: Composer | None = None
+    transcriber: Transcriber | None = None  # loads its models on the first voice message
     charts: ChartWorker = field(default_factory=ChartWorker)
 
     def close(self) -> None:

@@ -13,8 +13,9 @@ import logging
 import random
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import TypeVar
 
 from bot import mood_summary
@@ -32,6 +33,7 @@ from bot.types import (
     AudioClip,
     EmotionEvent,
     Event,
+    Heard,
     MoodChart,
     Reply,
     Tracks,
@@ -50,12 +52,14 @@ from ml.lang import detect_lang
 from ml.music_request import music_request
 from ml.runtime import single_torch_thread
 from ml.speech import SpeechError
+from ml.stt import TooLarge, TooLong, TranscriptionError
 from music_index import Suggestion
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CLASSIFY_BATCH = 64
+LISTEN_BACKLOG = 4  # voice messages queued for transcription (one at a time) before "busy"
 IO_BACKLOG = 64  # queued database and index jobs above which chat is "busy" (4 threads run them)
 WARM_UP_TEXTS = ("How was your day?", "I had a long week at work", "오늘 정말 행복했어")
 BUSY = "I'm talking with a lot of people right now — please try again in a few seconds."
@@ -95,6 +99,9 @@ class DialogueCore:
             initializer=single_torch_thread if in_process else None,
         )
         self.io = WorkerPool("io", 4, limits.max_pending * 4)
+        # voice messages: one at a time in their own thread, so a long note never holds the
+        # classifier's and ranker's workers (CTranslate2 releases the GIL while it decodes)
+        self.listening = WorkerPool("stt", 1, LISTEN_BACKLOG)
         self.access = AccessPolicy(settings.access.allowed_ids, settings.access.admin_ids)
         self.metrics = StageMetrics()
         max_wait_s = limits.max_wait_ms / 1000.0
@@ -143,6 +150,7 @@ class DialogueCore:
     def stop_workers(self) -> None:
         """Stop this core's thread pools (the components, maybe shared, stay up)."""
         self.models.shutdown()
+        self.listening.shutdown()
         self.generator_pool.shutdown()
         self.io.shutdown()
 
@@ -163,6 +171,22 @@ class DialogueCore:
             return await self._guarded(msg.user, lambda: self._command(msg, cmd))
         with self.metrics.stage("total"):
             return await self._guarded(msg.user, lambda: self._chat(msg, text), admit=self._admit_chat)
+
+    async def listen(self, msg: UserMessage, audio: bytes | Path) -> list[Event]:
+        """A voice message (``msg.text`` unused): transcribe it off the event loop, show what was
+        heard and answer it as a chat message (with a voice note under ``/voice auto``)."""
+        with self.metrics.stage("total"):
+            return await self._guarded(msg.user, lambda: self._listen(msg, audio), admit=self._admit_listen)
+
+    def voice_refusal(self, seconds: float | None, size: int | None) -> list[Event]:
+        """The answer refusing a voice message by its declared length or byte size, before anyone
+        downloads it; empty when it is within the limits."""
+        speech = self.settings.speech
+        if seconds is not None and seconds > speech.stt_max_seconds + 1:
+            return _err(str(TooLong(speech.stt_max_seconds)))
+        if size is not None and size > speech.stt_max_mb * 1024 * 1024:
+            return _err(str(TooLarge(speech.stt_max_mb)))
+        return []
 
     async def pick(self, user: UserRef, track_id: str) -> list[Event]:
         """Five tracks similar to one the user was offered."""
@@ -225,6 +249,11 @@ class DialogueCore:
         except Exception:
             log.exception("unexpected error for %s", user.platform)
             return _err("Sorry, something went wrong on my side. Please try again.")
+
+    def _admit_listen(self) -> None:
+        if self.c.transcriber is not None and self.listening.pending >= LISTEN_BACKLOG:
+            raise Busy("stt")
+        self._admit_chat()
 
     def _admit_chat(self) -> None:
         """Raise :class:`Busy` when a chat message could not be answered in time: the reply
@@ -313,10 +342,11 @@ class DialogueCore:
         if what == "voice":
             if value not in REPLY_MODES:
                 current = (await self._settings(user)).reply_mode
-                return _err(f"Use /voice text, /voice voice or /voice both (now: {current}).")
+                return _err(f"Use /voice auto, /voice text, /voice voice or /voice both (now: {current}).")
             await self.io.run(self.store.update_settings, user.key, reply_mode=value)
             return _info(
                 {
+                    "auto": "I'll answer voice messages with a voice note, and text with text.",
                     "text": "I'll answer in text.",
                     "voice": "I'll answer with voice notes.",
                     "both": "I'll answer in text and with a voice note.",
@@ -375,6 +405,36 @@ class DialogueCore:
         changed = await self.models.run(self.c.rebuild_library)
         return _info("Rebuilt the music index." if changed else "The music index is already up to date.")
 
+    # ---------------------------------------------------------------- voice messages
+    async def _listen(self, msg: UserMessage, audio: bytes | Path) -> list[Event]:
+        transcriber = self.c.transcriber
+        if transcriber is None:
+            return _err("I can't listen to voice messages on this server — please type it.")
+        hint = await self._listen_hint(msg)
+        try:
+            heard = await self._timed("listen", self.listening.run(transcriber.transcribe, audio, hint))
+        except TranscriptionError as exc:
+            return _err(str(exc))
+        text = clean_text(heard.text)[: self.settings.limits.max_message_chars]
+        spoken = replace(msg, text=text, lang_hint=heard.lang, spoken=True)
+        cmd = parse_command(text)
+        answer = await (self._command(spoken, cmd) if cmd is not None else self._chat(spoken, text))
+        return [Heard(text, heard.lang, heard.confidence), *answer]
+
+    async def _listen_hint(self, msg: UserMessage) -> str | None:
+        """The language to listen for: the /lang setting, else the platform's hint, else the language
+        of the user's last message; ``None`` (listen for either) for a new user."""
+        chosen = (await self._settings(msg.user)).lang
+        if chosen in ("en", "ko"):
+            return chosen
+        if msg.lang_hint in ("en", "ko"):
+            return msg.lang_hint
+        try:
+            latest = await self.io.run(self.store.latest_user_text, msg.user.key)
+        except StoreError:
+            return None
+        return detect_lang(latest) if latest else None
+
     # ---------------------------------------------------------------- chat
     async def _chat(self, msg: UserMessage, text: str) -> list[Event]:
         user = msg.user
@@ -382,6 +442,9 @@ class DialogueCore:
             self._timed("emotion", self.classify.submit(text)), self._chat_context(user)
         )
         prefs = context.settings
+        mode = prefs.reply_mode
+        if mode == "auto":
+            mode = "voice" if msg.spoken else "text"
         lang = prefs.lang if prefs.lang in ("en", "ko") else (msg.lang_hint or detect_lang(text))
         lang = lang if lang in ("en", "ko") else "en"
         request = ReplyRequest(text=text, emotion=result.label, lang=lang, history=context.history)
@@ -402,7 +465,7 @@ class DialogueCore:
         reply_text = choice.text
         if choice.source == "safety":  # care and crisis lines first, always as text; no track pitch
             events = [Reply(choice.text)]
-            if prefs.reply_mode in ("voice", "both"):
+            if mode in ("voice", "both"):
                 spoken = await self._render_reply(choice.text, lang, "voice")
                 events += [e for e in spoken if isinstance(e, VoiceNote)]
             suggestions = []
@@ -411,9 +474,9 @@ class DialogueCore:
             events.append(
                 Tracks(music_heading(music_emotion, lang), self._suggestions(suggestions), kind="mood")
             )
-            events += await self._render_reply(reply_text, lang, prefs.reply_mode)
+            events += await self._render_reply(reply_text, lang, mode)
         else:
-            events += await self._render_reply(reply_text, lang, prefs.reply_mode)
+            events += await self._render_reply(reply_text, lang, mode)
             heading = (
                 f"Five tracks for your {music_emotion}:"
                 if confident

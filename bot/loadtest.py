@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from bot.core import BUSY, DialogueCore
-from bot.types import MoodChart, Reply, Tracks
+from bot.types import Heard, MoodChart, Reply, Tracks
 from handlers.testing import TestAdapter
 
 BUSY_PAUSE_S = 2.0  # mean pause before the next message after a "busy" answer, even in a closed loop
@@ -63,6 +63,7 @@ class _Tally:
     served: list[float] = field(default_factory=list)
     busy: list[float] = field(default_factory=list)
     moods: list[float] = field(default_factory=list)  # /mood answers that were charts
+    voice: list[float] = field(default_factory=list)  # voice notes heard and answered
     errors: int = 0
 
 
@@ -108,6 +109,29 @@ async def _user(
                 tally.moods.append(ms)
 
 
+async def _listener(core: DialogueCore, n: int, note: bytes, done: asyncio.Event, tally: _Tally) -> None:
+    """Send ``note`` as a voice message again and again (right after each answer) until ``done``."""
+    bot = TestAdapter(core, f"voice-{n}", platform="bench")
+    while not done.is_set():
+        start = time.perf_counter()
+        events = await bot.push_voice(note)
+        ms = (time.perf_counter() - start) * 1000.0
+        if any(isinstance(e, Heard) for e in events):
+            tally.voice.append(ms)
+        else:
+            await asyncio.sleep(BUSY_PAUSE_S)
+
+
+def voice_note_for_load(core: DialogueCore) -> bytes:
+    """A 10-second English voice note, spoken offline (the one ``happytalk bench stt`` times)."""
+    from ml.stt.bench import TEN_SECONDS
+
+    speaker = core.c.speaker
+    if speaker is None:
+        raise RuntimeError("voice notes need the speech engine")
+    return speaker.synthesize(TEN_SECONDS, "en").ogg
+
+
 def _pct(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 1) if values else 0.0
 
@@ -119,6 +143,7 @@ async def run_load(
     think_ms: float = 0.0,
     seed: int = 0,
     mood_share: float = 0.0,
+    listeners: int = 0,
 ) -> dict[str, Any]:
     """Drive ``core`` with ``users`` concurrent users; one summary object (see ``happytalk bench load``).
 
@@ -128,13 +153,19 @@ async def run_load(
     user who retried at once would only measure how fast "busy" is said). Every 4th message is a
     ``/pick 1`` and every 5th a ``/like 2`` once the user has been offered tracks; with
     ``mood_share`` > 0, that share of those later messages are ``/mood`` (a chart of the user's week)
-    instead. Latencies count every answer; ``served_*`` only those that were not "busy".
+    instead. Latencies count every answer; ``served_*`` only those that were not "busy". With
+    ``listeners`` > 0, that many more users send a 10-second voice note after another meanwhile
+    (transcribed and answered; ``voice_*``), their answers not counted in the text figures.
     """
     core.metrics.reset()
     tally = _Tally()
     rng = random.Random(seed)
     start = time.perf_counter()
     think_s = think_ms / 1000.0
+    done = asyncio.Event()
+    voice = _Tally()
+    note = voice_note_for_load(core) if listeners else b""
+    speaking = [asyncio.create_task(_listener(core, n, note, done, voice)) for n in range(listeners)]
     await asyncio.gather(
         *(
             _user(core, n, messages, think_s, random.Random(rng.random()), tally, mood_share)
@@ -142,6 +173,8 @@ async def run_load(
         )
     )
     elapsed = time.perf_counter() - start
+    done.set()
+    await asyncio.gather(*speaking)
     return {
         "users": users,
         "messages": messages,
@@ -160,6 +193,10 @@ async def run_load(
         "mood_charts": len(tally.moods),
         "mood_p50_ms": _pct(tally.moods, 50),
         "mood_p99_ms": _pct(tally.moods, 99),
+        "listeners": listeners,
+        "voice_notes": len(voice.voice),
+        "voice_p50_ms": _pct(voice.voice, 50),
+        "voice_p99_ms": _pct(voice.voice, 99),
         "duration_s": round(elapsed, 2),
         "stages": core.metrics.summary(),
     }
@@ -178,6 +215,9 @@ def format_row(row: dict[str, Any]) -> str:
     if row.get("mood_charts"):
         p50, p99, n = row["mood_p50_ms"], row["mood_p99_ms"], row["mood_charts"]
         lines.append(f"      /mood     p50 {p50:8.1f}  p99 {p99:8.1f}  (n={n})")
+    if row.get("voice_notes"):
+        p50, p99, n = row["voice_p50_ms"], row["voice_p99_ms"], row["voice_notes"]
+        lines.append(f"      voice     p50 {p50:8.1f}  p99 {p99:8.1f}  (n={n}, 10 s notes, answered)")
     for stage, st in row["stages"].items():
         lines.append(
             f"      {stage:9s} p50 {st.get('p50_ms', 0):8.1f}  p95 {st.get('p95_ms', 0):8.1f}  "

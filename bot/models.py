@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.types import DEFAULT_REPLY_MODE
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -19,7 +21,7 @@ class Base(DeclarativeBase):
 class User(Base):
     __tablename__ = "users"
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
-    reply_mode: Mapped[str] = mapped_column(String(8), default="text")
+    reply_mode: Mapped[str] = mapped_column(String(8), default=DEFAULT_REPLY_MODE)
     lang: Mapped[str] = mapped_column(String(8), default="auto")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

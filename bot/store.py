@@ -26,6 +26,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLA
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Feedback, Mood, Offer, Pick, RateHit, Turn, User, utcnow
+from bot.types import DEFAULT_REPLY_MODE
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -44,7 +45,7 @@ class StoreError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class UserSettings:
-    reply_mode: str = "text"
+    reply_mode: str = DEFAULT_REPLY_MODE
     lang: str = "auto"
 
 
@@ -185,7 +186,7 @@ class Store:
         def q(s: Session) -> UserSettings:
             u = s.get(User, user_key)
             if u is None:
-                u = User(key=user_key, reply_mode="text", lang="auto")
+                u = User(key=user_key, reply_mode=DEFAULT_REPLY_MODE, lang="auto")
                 s.add(u)
             if reply_mode is not None:
                 u.reply_mode = reply_mode

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-ReplyMode = Literal["text", "voice", "both"]
+ReplyMode = Literal["auto", "text", "voice", "both"]
 LangSetting = Literal["auto", "en", "ko"]
-REPLY_MODES: tuple[ReplyMode, ...] = ("text", "voice", "both")
+REPLY_MODES: tuple[ReplyMode, ...] = ("auto", "text", "voice", "both")
+DEFAULT_REPLY_MODE: ReplyMode = "auto"  # a voice note when the user spoke, text otherwise
 LANG_SETTINGS: tuple[LangSetting, ...] = ("auto", "en", "ko")
 
 
@@ -39,6 +40,7 @@ class UserMessage:
     text: str
     lang_hint: str | None = None
     message_id: str | None = None
+    spoken: bool = False  # transcribed from a voice message
 
     @property
     def user(self) -> UserRef:
@@ -62,6 +64,18 @@ class Reply(Event):
 
     def as_text(self) -> str:
         return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Heard(Event):
+    """What the bot heard in a voice message, shown back before it answers."""
+
+    text: str
+    lang: str
+    confidence: float
+
+    def as_text(self) -> str:
+        return f"🎙 I heard: “{self.text}”"
 
 
 @dataclass(frozen=True, slots=True)

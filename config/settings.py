@@ -122,6 +122,14 @@ class SpeechSettings(BaseModel):
     max_chars: int = Field(
         600, ge=1, description="Longer replies are cut at a sentence boundary before speaking."
     )
+    stt_model_path: Path | None = Field(
+        None,
+        description="A local CTranslate2 Whisper directory to transcribe voice messages with; default: "
+        "the packaged tiny.en (English) and base (Korean and other languages) models.",
+    )
+    stt_max_seconds: float = Field(120.0, gt=0, le=600, description="Longest voice message transcribed.")
+    stt_max_mb: float = Field(20.0, gt=0, le=100, description="Largest voice message downloaded.")
+    stt_threads: int = Field(2, ge=1, le=16, description="CPU threads of one transcription.")
 
 
 class MusicSettings(BaseModel):
@@ -144,6 +152,9 @@ class TelegramSettings(BaseModel):
 
     token: SecretStr | None = None
     base_url: str | None = Field(None, description="Bot API base URL, e.g. a self-hosted server.")
+    base_file_url: str | None = Field(
+        None, description="Bot API file download base URL (Telegram's by default); the token is appended."
+    )
     webhook_url: str | None = Field(
         None, description="Public HTTPS URL; set to use webhook mode instead of polling."
     )
@@ -159,6 +170,11 @@ class DiscordSettings(BaseModel):
     token: SecretStr | None = None
     dev_guild_id: int | None = Field(None, description="Sync commands to this guild on start (development).")
     sharded: bool = False
+    message_content: bool = Field(
+        False,
+        description="Hear voice messages in server channels (needs the privileged Message Content intent "
+        "enabled in the developer portal); DMs and /listen work without it.",
+    )
     allowed_guild_ids: list[int] = Field(default_factory=list)
     buttons_ttl_hours: float = Field(
         24.0, gt=0, description="Track buttons older than this answer 'expired' and are removed."

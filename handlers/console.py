@@ -11,10 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.commands import parse_command
 from bot.core import DialogueCore
-from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, UserMessage, VoiceNote
+from bot.types import (
+    AudioClip,
+    EmotionEvent,
+    Event,
+    Heard,
+    MoodChart,
+    Reply,
+    Tracks,
+    UserMessage,
+    VoiceNote,
+)
 
 QUIT = ("/quit", "/exit")  # leaving the terminal is the console's own business, like Ctrl-D
+LISTEN_USAGE = "Use /listen PATH with a voice note or audio file (OGG, MP3, M4A, WAV, WebM)."
 
 
 @dataclass
@@ -22,6 +34,7 @@ class Rendered:
     """The events answering one input line, as the console shows them."""
 
     replies: list[Reply] = field(default_factory=list)
+    heard: Heard | None = None
     emotion: EmotionEvent | None = None
     tracks: Tracks | None = None
     tracks_first: bool = False  # the tracks came before any reply (a music request): print them first
@@ -34,6 +47,7 @@ class Rendered:
         errors = "\n".join(r.text for r in self.replies if r.kind == "error")
         return {
             "reply": reply or (self.tracks.heading if self.tracks else ""),
+            "heard": None if self.heard is None else self.heard.text,
             "emotion": None
             if self.emotion is None
             else {"label": self.emotion.label, "scores": dict(self.emotion.scores)},
@@ -87,11 +101,24 @@ class ConsoleAdapter:
             msg = UserMessage(
                 "console", self.user_id, "console", line.rstrip("\n"), message_id=str(self._count)
             )
-            rendered = self.render(await self.core.handle(msg))
+            rendered = self.render(await self._answer(msg))
             if self.json_mode:
                 self._print(json.dumps(rendered.as_json(), ensure_ascii=False))
             else:
                 self._print_human(rendered)
+
+    async def _answer(self, msg: UserMessage) -> list[Event]:
+        """``/listen PATH`` answers an audio file as if it were said; anything else goes to the core."""
+        cmd = parse_command(msg.text)
+        if cmd is None or cmd.name != "listen":
+            return await self.core.handle(msg)
+        raw = msg.text.strip()[len("/listen") :].strip().strip("'\"")
+        if not raw:
+            return [Reply(LISTEN_USAGE, kind="error")]
+        path = Path(raw).expanduser()  # noqa: ASYNC240 (one stat of a local file)
+        if not await asyncio.to_thread(path.is_file):
+            return [Reply(f"There is no file {raw[:200]!r}. {LISTEN_USAGE}", kind="error")]
+        return await self.core.listen(msg, path)
 
     def _read_line(self) -> str | None:
         if self._interactive:
@@ -108,6 +135,8 @@ class ConsoleAdapter:
             match event:
                 case Reply():
                     out.replies.append(event)
+                case Heard():
+                    out.heard = event
                 case EmotionEvent():
                     out.emotion = event
                 case Tracks():
@@ -135,6 +164,8 @@ class ConsoleAdapter:
         return path.resolve()
 
     def _print_human(self, r: Rendered) -> None:
+        if r.heard is not None:
+            self._print(r.heard.as_text())
         if r.emotion is not None:
             top = sorted(r.emotion.scores.items(), key=lambda kv: -kv[1])[:3]
             self._print("  [" + ", ".join(f"{k} {v:.0%}" for k, v in top) + "]")

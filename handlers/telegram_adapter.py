@@ -1,6 +1,7 @@
 """The Telegram adapter (python-telegram-bot v22): polling by default, webhook by setting.
 
-Text and commands go to the core; answers come back as messages, inline track keyboards,
+Text, commands and voice messages (voice notes, audio files, video notes: downloaded, transcribed)
+go to the core; answers come back as messages, inline track keyboards,
 voice bubbles and audio. See ``handlers.telegram_parts`` for the pieces.
 """
 
@@ -49,6 +50,8 @@ def build_application(
     )
     if section.base_url:
         builder = builder.base_url(section.base_url)
+    if section.base_file_url:
+        builder = builder.base_file_url(section.base_file_url)
     app: TelegramApp = builder.build()
     UpdateHandlers(core, ButtonSigner(token)).install(app)
     return app

@@ -32,6 +32,18 @@ class TestAdapter:
         )
         return self._keep(await self.core.handle(msg))
 
+    async def push_voice(self, audio: bytes) -> list[Event]:
+        """Send ``audio`` as this user's voice message; the answer is also queued."""
+        self._count += 1
+        msg = UserMessage(
+            self.user.platform,
+            self.user.user_id,
+            f"chat-{self.user.user_id}",
+            "",
+            message_id=str(self._count),
+        )
+        return self._keep(await self.core.listen(msg, audio))
+
     async def press_pick(self, track_id: str) -> list[Event]:
         return self._keep(await self.core.pick(self.user, track_id))
 

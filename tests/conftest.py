@@ -137,3 +137,18 @@ def make_core(_shared_core: DialogueCore, tmp_path: Path, shared_data_dir: Path)
     for c in made:
         c.stop_workers()
         c.store.close()
+
+
+@pytest.fixture(scope="session")
+def speak(_shared_core: DialogueCore) -> Any:
+    """``speak(text, lang="en") -> bytes``: an OGG/Opus voice note of ``text`` (offline espeak-ng)."""
+    speaker = _shared_core.c.speaker
+    assert speaker is not None
+    spoken: dict[tuple[str, str], bytes] = {}
+
+    def make(text: str, lang: str = "en") -> bytes:
+        if (text, lang) not in spoken:
+            spoken[text, lang] = speaker.synthesize(text, lang).ogg
+        return spoken[text, lang]
+
+    return make

@@ -20,9 +20,13 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
 
-def intents() -> discord.Intents:
-    """Slash commands and buttons need no privileged intent; ``guilds`` keeps the cache sane."""
-    return discord.Intents(guilds=True)
+def intents(message_content: bool = False) -> discord.Intents:
+    """Slash commands and buttons need no privileged intent; ``guilds`` keeps the cache sane and
+    ``dm_messages`` brings voice messages sent in DMs. ``message_content`` (privileged: enable it in
+    the developer portal first) adds voice messages in server channels."""
+    return discord.Intents(
+        guilds=True, dm_messages=True, guild_messages=message_content, message_content=message_content
+    )
 
 
 class HappyClient(discord.Client):
@@ -36,7 +40,7 @@ class HappyClient(discord.Client):
     """Answers a press no track button takes (``buttons.refuse_unknown_press``)."""
 
     def __init__(self, core: DialogueCore, settings: Settings) -> None:
-        super().__init__(intents=intents())
+        super().__init__(intents=intents(settings.discord.message_content))
         self.core = core
         self.settings = settings
 
@@ -46,6 +50,12 @@ class HappyClient(discord.Client):
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Every interaction, after discord.py dispatched it: answer presses no button takes."""
         await self.refuse_unknown_press(interaction)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Voice messages and audio files sent to the bot."""
+        from handlers.discord_parts.listening import on_voice_message  # it imports this module
+
+        await on_voice_message(self, message)
 
 
 class ShardedHappyClient(HappyClient, discord.AutoShardedClient):

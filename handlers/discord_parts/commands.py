@@ -14,6 +14,7 @@ from config import EMOTIONS
 from handlers.discord_parts.buttons import NOT_HERE
 from handlers.discord_parts.client import PLATFORM, client_of, guild_allowed, user_ref
 from handlers.discord_parts.delivery import SORRY, answer, tell
+from handlers.discord_parts.listening import listen
 from handlers.discord_parts.sync import sync_commands
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,8 @@ async def similar(interaction: Inter, number: app_commands.Range[int, 1, 5]) -> 
     await answer(interaction, lambda: core.handle(msg), ephemeral=False)
 
 
-@app_commands.command(description="How I answer you: text, voice messages, or both.")
-@app_commands.describe(mode="text, voice or both")
+@app_commands.command(description="How I answer you: auto, text, voice messages, or both.")
+@app_commands.describe(mode="auto (a voice message when you sent one), text, voice or both")
 @app_commands.choices(mode=[Choice(name=m, value=m) for m in REPLY_MODES])
 async def voice(interaction: Inter, mode: str) -> None:
     core, user = client_of(interaction).core, user_ref(interaction.user)
@@ -124,6 +125,7 @@ async def sync(interaction: Inter) -> None:
 
 COMMANDS: tuple[app_commands.Command[Any, ..., None], ...] = (
     chat,
+    listen,
     recommend,
     similar,
     voice,

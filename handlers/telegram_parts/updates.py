@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
+from datetime import timedelta
 from typing import Any
 
 from telegram import CallbackQuery, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.commands import parse_command
 from bot.core import DialogueCore
@@ -27,6 +30,7 @@ NOT_YOURS = (
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 MAX_TOAST = 200
 ADDRESSING = (MessageEntity.BOT_COMMAND, MessageEntity.MENTION, MessageEntity.TEXT_MENTION)
+SPOKEN = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE
 
 
 def user_ref(user_id: int) -> UserRef:
@@ -84,6 +88,7 @@ class UpdateHandlers:
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, self.on_message))
+        app.add_handler(MessageHandler(SPOKEN & filters.UpdateType.MESSAGE, self.on_voice))
         app.add_handler(CallbackQueryHandler(self.on_callback))
         app.add_error_handler(self.on_error)
 
@@ -103,6 +108,37 @@ class UpdateHandlers:
         reply_to = None if chat.type == ChatType.PRIVATE else message.message_id
         await ChatRenderer(bot, chat.id, sender.id, self.signer, reply_to).send(events)
 
+    async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A voice note, audio file or video note: checked against the limits before it is downloaded,
+        then transcribed and answered by the core (in groups: only replies to the bot's messages)."""
+        message, bot = update.message, context.bot
+        if message is None or message.from_user is None or message.from_user.is_bot:
+            return
+        replied = message.reply_to_message
+        to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == bot.id
+        if message.chat.type != ChatType.PRIVATE and not to_bot:
+            return
+        media = message.voice or message.audio or message.video_note
+        if media is None:
+            return
+        sender, chat = message.from_user, message.chat
+        render = ChatRenderer(bot, chat.id, sender.id, self.signer, message.message_id)
+        with warnings.catch_warnings():  # an int now, a timedelta in PTB's next major version
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            duration = media.duration
+        seconds = duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
+        refusal = self.core.voice_refusal(seconds, media.file_size)
+        if refusal:
+            await render.send(refusal)
+            return
+        mode = (await self.core.preferences(user_ref(sender.id))).reply_mode
+        action = ChatAction.TYPING if mode == "text" else ChatAction.RECORD_VOICE
+        async with chat_action(bot, chat.id, action):
+            audio = bytes(await (await media.get_file()).download_as_bytearray())
+            msg = UserMessage(PLATFORM, str(sender.id), str(chat.id), "", message_id=str(message.message_id))
+            events = await self.core.listen(msg, audio)
+        await render.send(events)
+
     async def _action_for(self, user: UserRef, text: str) -> ChatAction:
         """``record_voice`` while a voice reply is being made, ``upload_photo`` while a mood chart is
         drawn, ``typing`` otherwise."""
@@ -110,7 +146,9 @@ class UpdateHandlers:
         if command is not None:
             return ChatAction.UPLOAD_PHOTO if command.name == "mood" else ChatAction.TYPING
         mode = (await self.core.preferences(user)).reply_mode
-        return ChatAction.RECORD_VOICE if mode in ("voice", "both") else ChatAction.TYPING
+        return (
+            ChatAction.RECORD_VOICE if mode in ("voice", "both") else ChatAction.TYPING
+        )  # typed: auto is text
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

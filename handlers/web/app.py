@@ -15,7 +15,7 @@ from bot.core import DialogueCore
 from config import Settings
 from handlers.web.context import WebContext
 from handlers.web.media_store import MediaStore
-from handlers.web.routes import router
+from handlers.web.routes import VOICE_PATH, router
 from handlers.web.session import COOKIE, MAX_AGE_S, Sessions
 from handlers.web.stream import chat_stream
 
@@ -48,6 +48,7 @@ def create_app(core: DialogueCore, settings: Settings, media: MediaStore | None 
         docs_url=None,
         redoc_url=None,
     )
+    voice_limit = int(settings.speech.stt_max_mb * 1024 * 1024)  # recordings: up to the voice-note limit
     app.state.web = WebContext(core, Sessions(session_secret(settings)), media or MediaStore())
     app.include_router(router)
     app.add_api_websocket_route("/api/ws", chat_stream)
@@ -60,7 +61,8 @@ def create_app(core: DialogueCore, settings: Settings, media: MediaStore | None 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        limit = voice_limit if request.url.path == VOICE_PATH else MAX_BODY_BYTES
+        if length.isdigit() and int(length) > limit:
             return Response("request body too large", status_code=413, media_type="text/plain")
         ctx: WebContext = request.app.state.web
         user = ctx.sessions.verify(request.cookies.get(COOKIE))

@@ -4,12 +4,13 @@ URLs."""
 from __future__ import annotations
 
 from bot.mood_chart import SIZE_PX
-from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, UserRef, VoiceNote
+from bot.types import AudioClip, EmotionEvent, Event, Heard, MoodChart, Reply, Tracks, UserRef, VoiceNote
 from handlers.web.media_store import MediaStore
 from handlers.web.schemas import (
     AudioOut,
     EmotionOut,
     EventOut,
+    HeardOut,
     MoodChartOut,
     ReplyOut,
     TrackOut,
@@ -30,6 +31,8 @@ def _render(event: Event, user: UserRef, media: MediaStore) -> EventOut:
     match event:
         case Reply():
             return ReplyOut(text=event.text, kind=event.kind)
+        case Heard():
+            return HeardOut(text=event.text, lang=event.lang, confidence=event.confidence)
         case EmotionEvent():
             return EmotionOut(label=event.label, scores=dict(event.scores))
         case Tracks():

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from bot.types import UserRef
+from bot.types import UserMessage, UserRef
 from handlers.web.context import WebContext, context_of, user_of
 from handlers.web.ranges import RangeNotSatisfiable, byte_range
+from handlers.web.render import render_events
 from handlers.web.schemas import (
     EventsOut,
     FeedbackIn,
@@ -37,6 +38,32 @@ User = Annotated[UserRef, Depends(user_of)]
 async def send_message(body: MessageIn, ctx: Ctx, user: User) -> EventsOut:
     """Say something (or send a /command): emotion, reply, five tracks, maybe a voice note."""
     return EventsOut(events=await ctx.perform(user, "message", body))
+
+
+VOICE_PATH = "/api/voice"
+_AUDIO_BODY: dict[str, object] = {
+    "requestBody": {
+        "required": True,
+        "description": "The recording as it is, with any content type (the page sends audio/webm, "
+        "WebM/Opus from MediaRecorder; OGG, MP3, M4A and WAV work too), at most speech.stt_max_mb.",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.post("/voice", response_model=EventsOut, openapi_extra=_AUDIO_BODY)
+async def send_voice(request: Request, ctx: Ctx, user: User) -> EventsOut:
+    """Say it: a voice message is transcribed (a ``heard`` event, the user's side) and answered like a
+    message, with a voice note under the ``auto`` reply mode."""
+    limit = int(ctx.core.settings.speech.stt_max_mb * 1024 * 1024)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return EventsOut(events=render_events(ctx.core.voice_refusal(None, len(body)), user, ctx.media))
+    msg = UserMessage(user.platform, user.user_id, user.user_id, "")
+    events = await ctx.core.listen(msg, bytes(body))
+    return EventsOut(events=render_events(events, user, ctx.media))
 
 
 @router.post("/tracks/similar", response_model=EventsOut)

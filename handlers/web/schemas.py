@@ -36,7 +36,7 @@ class MoodIn(_In):
 
 
 class SettingsIn(_In):
-    reply_mode: str | None = Field(None, max_length=16, description="text, voice or both.")
+    reply_mode: str | None = Field(None, max_length=16, description="auto, text, voice or both.")
     lang: str | None = Field(None, max_length=16, description="auto, en or ko.")
 
 
@@ -62,6 +62,13 @@ class ReplyOut(BaseModel):
     type: Literal["reply"] = "reply"
     text: str
     kind: Literal["reply", "info", "error"]
+
+
+class HeardOut(BaseModel):
+    type: Literal["heard"] = "heard"
+    text: str = Field(description="What was heard in the voice message (the user's side of the chat).")
+    lang: str
+    confidence: float
 
 
 class EmotionOut(BaseModel):
@@ -120,7 +127,8 @@ class MoodChartOut(BaseModel):
 
 
 EventOut = Annotated[
-    ReplyOut | EmotionOut | TracksOut | VoiceOut | AudioOut | MoodChartOut, Field(discriminator="type")
+    ReplyOut | HeardOut | EmotionOut | TracksOut | VoiceOut | AudioOut | MoodChartOut,
+    Field(discriminator="type"),
 ]
 
 

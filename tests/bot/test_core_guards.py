@@ -96,6 +96,6 @@ def test_corrupt_database_stops_startup_and_is_left_untouched(tmp_path: Path, sh
 
 def test_missing_database_is_created(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'new' / 'db.sqlite3'}")
-    assert store.user_settings("x:1").reply_mode == "text"
+    assert store.user_settings("x:1").reply_mode == "auto"
     store.update_settings("x:1", lang="ko")
     assert Store(store.url).user_settings("x:1").lang == "ko"

@@ -214,3 +214,10 @@ async def test_database_backlog_makes_chat_busy_but_not_commands(make_core: Any)
     core.io._pending = 0
     (helped,) = await TestAdapter(core, "u").push("/help")
     assert isinstance(helped, Reply) and helped.kind == "info"
+
+
+async def test_the_load_benchmark_can_run_with_voice_notes_alongside(core: DialogueCore) -> None:
+    row = await run_load(core, users=2, messages=2, think_ms=0.0, listeners=1)
+    assert row["errors"] == 0 and row["listeners"] == 1
+    assert row["voice_notes"] >= 1 and row["voice_p50_ms"] > 0
+    assert "listen" in row["stages"]

@@ -18,7 +18,9 @@ const state = {
   clipUrls: new Map(), // track id -> audio URL (this session)
   lastReply: null,
   moodPeriod: "week",
+  recorder: null, // the MediaRecorder while the microphone records
 };
+const MAX_RECORDING_MS = 120_000; // the server's voice-note limit (speech.stt_max_seconds)
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -128,8 +130,11 @@ function showEvents(events, origin) {
       case "reply":
         state.lastReply = bubble("bot", event.text, event.kind);
         break;
+      case "heard":
+        if (origin.bubble) origin.bubble.querySelector(".text").textContent = `🎙 ${event.text}`;
+        break;
       case "voice":
-        showVoice(event, origin.op === "message");
+        showVoice(event, origin.op === "voice" || (origin.op === "message" && $("voice-toggle").checked));
         break;
       case "tracks":
         showTracks(event);
@@ -170,7 +175,7 @@ function showVoice(event, autoplay) {
   const target = lastText && lastText.textContent === event.text ? state.lastReply : bubble("bot", `🔊 ${event.text}`);
   target.insertBefore(player, target.querySelector(".meta"));
   scrollDown();
-  if (autoplay && $("voice-toggle").checked) {
+  if (autoplay) {
     audio.pause();
     player.play().catch(() => status("Press play on the voice note to hear it."));
   }
@@ -266,6 +271,66 @@ async function sendMessage(text) {
   const mine = bubble("me", text);
   const answer = await request("message", { text });
   showEvents(answer.events, { op: "message", bubble: mine });
+}
+
+// ------------------------------------------------------------------ microphone
+async function toggleRecording() {
+  if (state.recorder) {
+    state.recorder.stop();
+    return;
+  }
+  if (!navigator.mediaDevices || !window.MediaRecorder) {
+    status("Recording needs a browser with a microphone, on a secure (TLS) page or this computer.");
+    return;
+  }
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch {
+    status("I can't use the microphone — please allow it for this page.");
+    return;
+  }
+  const type = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm"].find((t) =>
+    MediaRecorder.isTypeSupported(t),
+  );
+  const recorder = new MediaRecorder(stream, type ? { mimeType: type } : {});
+  const chunks = [];
+  const mic = $("mic-btn");
+  recorder.addEventListener("dataavailable", (e) => e.data.size && chunks.push(e.data));
+  recorder.addEventListener("stop", () => {
+    clearTimeout(recorder.limit);
+    for (const track of stream.getTracks()) track.stop();
+    state.recorder = null;
+    mic.setAttribute("aria-pressed", "false");
+    mic.setAttribute("aria-label", "Record a voice message");
+    status("");
+    sendVoice(new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
+  });
+  recorder.limit = setTimeout(() => recorder.state === "recording" && recorder.stop(), MAX_RECORDING_MS);
+  state.recorder = recorder;
+  recorder.start();
+  mic.setAttribute("aria-pressed", "true");
+  mic.setAttribute("aria-label", "Stop recording and send");
+  status("Recording… press 🎙 again to send.");
+}
+
+async function sendVoice(blob) {
+  const mine = bubble("me", "🎙 …");
+  setWorking(1);
+  try {
+    const res = await fetch("/api/voice", {
+      method: "POST",
+      body: blob,
+      headers: { "Content-Type": blob.type || "audio/webm" },
+      credentials: "same-origin",
+    });
+    if (!res.ok) throw new Error(String(res.status));
+    showEvents((await res.json()).events, { op: "voice", bubble: mine });
+  } catch {
+    bubble("bot", "I couldn't send that recording — please try again.", "error");
+  } finally {
+    setWorking(-1);
+  }
 }
 
 async function simple(op, args = {}) {
@@ -474,7 +539,7 @@ function wirePlayer() {
 async function loadSettings() {
   try {
     const res = await fetch("/api/settings", { credentials: "same-origin" });
-    if (res.ok) $("voice-toggle").checked = (await res.json()).reply_mode !== "text";
+    if (res.ok) $("voice-toggle").checked = ["voice", "both"].includes((await res.json()).reply_mode);
   } catch {
     status("Could not load your settings.");
   }
@@ -490,8 +555,9 @@ function wireChat() {
     sendMessage(text);
   });
   $("voice-toggle").addEventListener("change", (e) =>
-    simple("settings", { reply_mode: e.target.checked ? "both" : "text" }),
+    simple("settings", { reply_mode: e.target.checked ? "both" : "auto" }),
   );
+  $("mic-btn").addEventListener("click", toggleRecording);
   $("compose-btn").addEventListener("click", () => {
     bubble("me", "/compose");
     simple("compose");

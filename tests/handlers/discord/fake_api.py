@@ -3,8 +3,9 @@
 It speaks the real wire format: JSON bodies, ``multipart/form-data`` with ``payload_json`` and
 ``files[n]`` parts for uploads, interaction callbacks, webhook follow-ups, channel messages and
 command syncs; and on ``/gateway`` a websocket that sends HELLO, answers IDENTIFY with READY and
-can push dispatch events (``INTERACTION_CREATE``). It runs on its own event loop in a thread,
-bound to 127.0.0.1 only.
+can push dispatch events (``INTERACTION_CREATE``). Files users attach (voice messages: flag 8192,
+an OGG with ``duration_secs`` and ``waveform``) are served from their attachment URLs, as Discord's
+CDN does. It runs on its own event loop in a thread, bound to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class FakeDiscord:
         self.forbidden_channels: set[str] = set()
         self.fail_followups = False
         self.messages: dict[str, dict[str, Any]] = {}
+        self.uploads: dict[str, bytes] = {}  # attachment URL path -> bytes users attached
+        self.downloads: list[str] = []
         self.identified = threading.Event()
         self._lock = threading.Lock()
         self._ids = itertools.count(1800000000000000001)
@@ -97,6 +100,7 @@ class FakeDiscord:
     async def _start(self) -> None:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{tail:.*}", self._attachment)
         app.router.add_route("*", API + "/{tail:.*}", self._api)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -131,6 +135,26 @@ class FakeDiscord:
                 raise AssertionError(f"timed out waiting; the bot sent: {paths}")
             await asyncio.sleep(0.02)
 
+    def attach(
+        self, data: bytes, filename: str, content_type: str, *, channel_id: str, voice_s: float | None = None
+    ) -> dict[str, Any]:
+        """An attachment a user sent (a voice message when ``voice_s`` is given), served at its URL."""
+        attachment_id = str(next(self._ids))
+        path = f"/attachments/{channel_id}/{attachment_id}/{filename}"
+        self.uploads[path] = data
+        url = f"http://127.0.0.1:{self.port}{path}?ex=6a000000&is=69f00000&hm=fake"
+        found: dict[str, Any] = {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url.replace("/attachments/", "/proxy/attachments/"),
+            "content_type": content_type,
+        }
+        if voice_s is not None:
+            found |= {"duration_secs": voice_s, "waveform": "AAAAAAAAAAAA"}
+        return found
+
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Push a gateway dispatch (e.g. ``INTERACTION_CREATE``) to the connected bot."""
         ws = self._ws
@@ -139,6 +163,14 @@ class FakeDiscord:
         asyncio.run_coroutine_threadsafe(ws.send_json(frame), self._loop).result(10)
 
     # ------------------------------------------------------------------ HTTP API
+    async def _attachment(self, request: web.Request) -> web.StreamResponse:
+        data = self.uploads.get(request.path)
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        with self._lock:
+            self.downloads.append(request.path)
+        return web.Response(body=data, content_type="application/octet-stream")
+
     async def _api(self, request: web.Request) -> web.StreamResponse:
         path = request.path[len(API) :]
         body, files = await self._body(request)
@@ -186,6 +218,8 @@ class FakeDiscord:
                 return _json(self._message("0", rec, webhook=True))
             case "PATCH", ["webhooks", _app, _token, "messages", _mid]:
                 return _json(self._message("0", rec, webhook=True))
+            case "POST", ["channels", _channel_id, "typing"]:
+                return web.Response(status=204)
             case "POST", ["channels", channel_id, "messages"]:
                 if channel_id in self.forbidden_channels:
                     return _json({"message": "Missing Access", "code": 50001}, status=403)

@@ -161,8 +161,19 @@ async def test_sync_is_owner_only_and_publishes_globally(bot: HappyClient, fake:
     (put,) = fake.recorded("PUT")
     assert put.path == "/applications/1100000000000000002/commands"
     names = sorted(c["name"] for c in put.json)
-    assert names == ["chat", "compose", "help", "lang", "mood", "recommend", "similar", "sync", "voice"]
-    assert "Synced 9 commands globally" in followups(reqs, allowed["id"])[0].json["content"]
+    assert names == [
+        "chat",
+        "compose",
+        "help",
+        "lang",
+        "listen",
+        "mood",
+        "recommend",
+        "similar",
+        "sync",
+        "voice",
+    ]
+    assert "Synced 10 commands globally" in followups(reqs, allowed["id"])[0].json["content"]
 
 
 async def test_a_failing_command_is_logged_without_the_token_and_answered_ephemerally(

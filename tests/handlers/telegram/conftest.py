@@ -34,7 +34,12 @@ async def start_bot(
     tasks: list[asyncio.Task[None]] = []
 
     async def factory(**overrides: Any) -> DialogueCore:
-        section = {"token": TOKEN, "base_url": fake.base_url, **overrides.pop("telegram", {})}
+        section = {
+            "token": TOKEN,
+            "base_url": fake.base_url,
+            "base_file_url": fake.base_file_url,
+            **overrides.pop("telegram", {}),
+        }
         core = make_core(telegram=section, **overrides)
         tasks.append(asyncio.create_task(TelegramAdapter(core, core.settings).serve(stop)))
         await fake.wait_for(lambda: bool(fake.called("setMyCommands")) or tasks[-1].done(), 30)

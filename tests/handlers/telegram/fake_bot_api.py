@@ -3,7 +3,9 @@
 It speaks the real wire format: ``POST /bot<token>/<method>`` with form-encoded or
 ``multipart/form-data`` bodies (complex values JSON-encoded, uploads as file parts), answers
 ``{"ok": true, "result": …}`` or ``{"ok": false, "error_code", "description", "parameters"}``,
-and serves ``getUpdates`` long polling from a queue of recorded updates. Faults can be queued per
+and serves ``getUpdates`` long polling from a queue of recorded updates. Files users sent (voice
+notes…) are served as Telegram does: ``getFile`` gives a ``file_path`` and the bytes come from
+``GET /file/bot<token>/<file_path>``. Faults can be queued per
 method: ``400``, ``429`` (with ``retry_after``), ``500`` and ``drop`` (the connection is closed
 before anything is processed); chats can be made slow (every call for them waits). It binds to
 127.0.0.1 only.
@@ -69,14 +71,21 @@ class FakeBotAPI:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, bytes)
+        self.downloads: list[str] = []  # file paths fetched
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
 
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
     async def start(self) -> FakeBotAPI:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         sock = socket.socket()
@@ -93,6 +102,13 @@ class FakeBotAPI:
     def fail(self, method: str, *faults: Fault) -> None:
         """The next calls of ``method`` get these faults, in order, before succeeding."""
         self.faults.setdefault(method, deque()).extend(faults)
+
+    def upload(self, data: bytes, folder: str = "voice", suffix: str = ".oga") -> dict[str, Any]:
+        """Keep a file a user sent; returns its ``file_id``, ``file_unique_id`` and ``file_size``."""
+        n = len(self.files) + 1
+        file_id = f"AwACAgIAAxkBAAI{n:04d}fake-voice"
+        self.files[file_id] = (f"{folder}/file_{n}{suffix}", data)
+        return {"file_id": file_id, "file_unique_id": f"AgAD{n:04d}", "file_size": len(data)}
 
     async def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (its ``update_id`` is assigned here) for ``getUpdates``."""
@@ -181,6 +197,26 @@ class FakeBotAPI:
                     await asyncio.wait_for(self._changed.wait(), left)
                 except TimeoutError:
                     continue
+
+    def _api_getFile(self, params: dict[str, str], files: Any) -> dict[str, Any]:
+        file_id = params.get("file_id", "")
+        if file_id not in self.files:
+            raise Rejected("Bad Request: invalid file_id")
+        path, data = self.files[file_id]
+        if len(data) > 20 * 1024 * 1024:
+            raise Rejected("Bad Request: file is too big")
+        unique = f"AgAD{file_id[15:19]}"
+        return {"file_id": file_id, "file_unique_id": unique, "file_size": len(data), "file_path": path}
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        path = request.match_info["path"]
+        found = next((data for p, data in self.files.values() if p == path), None)
+        if found is None:
+            return _error(404, "Not Found")
+        self.downloads.append(path)
+        return web.Response(body=found, content_type="application/octet-stream")
 
     def _api_getMe(self, params: dict[str, str], files: Any) -> dict[str, Any]:
         return self.me

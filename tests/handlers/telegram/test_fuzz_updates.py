@@ -130,7 +130,7 @@ def text_handler() -> MessageHandler[Any, Any]:
     """The text handler exactly as the adapter installs it (installing reaches no core)."""
     app = Application.builder().token(TOKEN).build()
     UpdateHandlers(cast(DialogueCore, None), ButtonSigner(TOKEN)).install(app)
-    (handler,) = [h for h in app.handlers[0] if isinstance(h, MessageHandler)]
+    handler, _voice = [h for h in app.handlers[0] if isinstance(h, MessageHandler)]  # text, then voice notes
     return handler
 
 

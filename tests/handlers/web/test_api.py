@@ -136,7 +136,7 @@ async def test_forged_cookie_gets_a_fresh_session(client: httpx.AsyncClient) -> 
 
 
 async def test_voice_mode_sends_a_playable_voice_note(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/api/settings")).json() == {"reply_mode": "text", "lang": "auto"}
+    assert (await client.get("/api/settings")).json() == {"reply_mode": "auto", "lang": "auto"}
     (ok,) = events_of(await client.put("/api/settings", json={"reply_mode": "both"}), "reply")
     assert ok["kind"] == "info"
     assert (await client.get("/api/settings")).json()["reply_mode"] == "both"
@@ -151,7 +151,7 @@ async def test_voice_mode_sends_a_playable_voice_note(client: httpx.AsyncClient)
 async def test_bad_settings_values_get_the_cores_answer(client: httpx.AsyncClient) -> None:
     (err,) = events_of(await client.put("/api/settings", json={"reply_mode": "loud"}), "reply")
     assert err["kind"] == "error" and "/voice" in err["text"]
-    assert (await client.get("/api/settings")).json()["reply_mode"] == "text"
+    assert (await client.get("/api/settings")).json()["reply_mode"] == "auto"
 
 
 async def test_commands_and_compose(client: httpx.AsyncClient) -> None:
@@ -199,6 +199,7 @@ async def test_page_and_schema_are_served_offline(client: httpx.AsyncClient) -> 
     schema = (await client.get("/api/openapi.json")).json()
     assert {
         "/api/messages",
+        "/api/voice",
         "/api/tracks/similar",
         "/api/tracks/play",
         "/api/tracks/feedback",
@@ -216,3 +217,28 @@ async def test_page_uses_the_charts_emotion_colours(client: httpx.AsyncClient) -
     css = (await client.get("/static/app.css")).text
     declared = {m[1]: m[2].upper() for m in re.finditer(r"--emotion-(\w+):\s*(#[0-9A-Fa-f]{6})", css)}
     assert declared == {emotion: colour.upper() for emotion, colour in EMOTION_COLOURS.items()}
+
+
+async def test_a_recording_is_heard_and_answered_with_a_voice_note(
+    client: httpx.AsyncClient, speak: Any
+) -> None:
+    response = await client.post(
+        "/api/voice", content=speak("I feel calm after a long walk"), headers={"Content-Type": "audio/ogg"}
+    )
+    assert response.status_code == 200
+    events = response.json()["events"]
+    assert events[0]["type"] == "heard" and "walk" in events[0]["text"].lower()
+    assert events[0]["lang"] == "en" and 0 < events[0]["confidence"] <= 1
+    assert [e["type"] for e in events].count("voice") == 1  # auto: spoke, so a voice note
+    assert not [e for e in events if e["type"] == "reply" and e["kind"] == "reply"]
+
+
+async def test_bad_recordings_get_short_answers(client: httpx.AsyncClient) -> None:
+    (err,) = events_of(
+        await client.post("/api/voice", content=b"", headers={"Content-Type": "audio/webm"}), "reply"
+    )
+    assert err["kind"] == "error" and "couldn't play that recording" in err["text"]
+    big = await client.post(
+        "/api/voice", content=bytes(21 * 1024 * 1024), headers={"Content-Type": "audio/webm"}
+    )
+    assert big.status_code == 413

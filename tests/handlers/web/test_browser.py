@@ -60,11 +60,13 @@ async def open_page(tmp_path: Path) -> AsyncIterator[OpenPage]:
     async with async_playwright() as pw:
         contexts: list[Any] = []
 
-        async def factory(viewport: dict[str, int] = DESKTOP, color_scheme: str = "light") -> Any:
+        async def factory(
+            viewport: dict[str, int] = DESKTOP, color_scheme: str = "light", extra_args: tuple[str, ...] = ()
+        ) -> Any:
             context = await pw.chromium.launch_persistent_context(
                 str(tmp_path / f"profile-{len(contexts)}"),
                 executable_path=CHROMIUM,
-                args=ARGS,
+                args=[*ARGS, *extra_args],
                 headless=True,
                 viewport=viewport,
                 color_scheme=color_scheme,
@@ -345,3 +347,39 @@ async def test_page_has_no_accessibility_violations(
     ]
     print(f"axe-core ({scheme}): {len(result['passes'])} rules pass, {len(result['violations'])} violations")
     assert found == []
+
+
+async def test_the_microphone_records_and_the_bot_answers_what_it_heard(
+    server: WebAdapter, open_page: OpenPage, speak: Any, tmp_path: Path
+) -> None:
+    """Chromium's fake microphone plays a spoken WAV; 🎙 records it (MediaRecorder, WebM/Opus), 🎙 again
+    sends it: the bubble shows what was heard and the answer comes as a voice note (reply mode auto)."""
+    import numpy as np
+    import soundfile as sf
+
+    from ml.stt.audio import decode
+
+    samples = decode(speak("I am so happy today"), max_seconds=30, max_mb=5)
+    wav = tmp_path / "mic.wav"
+    sf.write(wav, np.concatenate([samples, np.zeros(16_000 * 20, np.float32)]), 16_000, subtype="PCM_16")
+    mic = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+    )
+    page = await open_page(DESKTOP, "light", mic)
+    errors = watch_errors(page)
+    await ready(page, server)
+    await page.click("#mic-btn")
+    await page.wait_for_function(
+        "() => document.getElementById('mic-btn').getAttribute('aria-pressed') === 'true'"
+    )
+    await page.wait_for_timeout(samples.size / 16 + 800)  # the sentence, then a little silence
+    await page.click("#mic-btn")
+    await page.wait_for_selector(".row.me .msg .text >> text=/🎙 .*happy/i", timeout=WAIT_MS)
+    await page.locator(".row.bot audio").first.wait_for(timeout=WAIT_MS)
+    await page.locator(".tracks-msg .card").nth(4).wait_for(timeout=WAIT_MS)
+    assert await page.locator(".row.me .chip").count() == 1  # the heard words got their emotion chip
+    assert await page.get_attribute("#mic-btn", "aria-pressed") == "false"
+    await page.screenshot(path=str(artefact("microphone.png")))
+    assert not [e for e in errors if "play()" not in e], errors

@@ -68,4 +68,4 @@ async def test_no_generated_input_gets_a_server_error(server: WebAdapter) -> Non
     assert {"POST /api/messages", "PUT /api/settings", "GET /api/mood", "GET /api/charts/{chart_id}"} <= set(
         covered
     )
-    assert len(covered) == 12
+    assert len(covered) == 13

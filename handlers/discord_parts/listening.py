@@ -1,0 +1,105 @@
+"""Voice messages in: ``/listen audio:`` (any server or DM) and voice-message or audio attachments
+sent to the bot (DMs; server channels too with ``discord.message_content``)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.types import Event, Reply, UserMessage
+from handlers.discord_parts.buttons import track_view
+from handlers.discord_parts.client import PLATFORM, HappyClient, client_of, guild_allowed
+from handlers.discord_parts.delivery import answer
+from handlers.discord_parts.render import mood_embed, split_events, tracks_embed
+from handlers.discord_parts.voice import send_voice_message
+
+log = logging.getLogger(__name__)
+
+AUDIO_TYPES = ("audio/", "video/ogg", "video/webm", "video/mp4")
+NOT_AUDIO = "Attach a voice message or an audio file (OGG, MP3, M4A, WAV, WebM) for me to listen to."
+
+
+def is_audio(attachment: discord.Attachment) -> bool:
+    """A voice message (flag 8192 on its message, an OGG with a waveform) or an audio file."""
+    kind = (attachment.content_type or "").split(";")[0].strip().lower()
+    return attachment.is_voice_message() or kind.startswith(AUDIO_TYPES)
+
+
+async def hear(client: HappyClient, msg: UserMessage, attachment: discord.Attachment) -> list[Event]:
+    """Refuse by declared length and size, else download the attachment and let the core listen."""
+    refusal = client.core.voice_refusal(attachment.duration, attachment.size)
+    if refusal:
+        return refusal
+    try:
+        audio = await attachment.read()
+    except discord.HTTPException as exc:
+        log.warning("could not download an attachment (HTTP %s)", exc.status)
+        return [Reply("I couldn't fetch that recording from Discord — please try again.", kind="error")]
+    return await client.core.listen(msg, audio)
+
+
+@app_commands.command(description="Send me a voice message or audio file: I'll listen and answer.")
+@app_commands.describe(audio="A voice message or audio file (up to 2 minutes)")
+async def listen(interaction: discord.Interaction[Any], audio: discord.Attachment) -> None:
+    client = client_of(interaction)
+    msg = UserMessage(
+        PLATFORM,
+        str(interaction.user.id),
+        str(interaction.channel_id or interaction.user.id),
+        "",
+        message_id=str(interaction.id),
+    )
+
+    async def call() -> list[Event]:
+        if not is_audio(audio):
+            return [Reply(NOT_AUDIO, kind="error")]
+        return await hear(client, msg, audio)
+
+    await answer(interaction, call, ephemeral=False)
+
+
+async def on_voice_message(client: HappyClient, message: discord.Message) -> None:
+    """A message with a voice-message or audio attachment, in a DM (or a server channel when the
+    Message Content intent is on): answered in the same channel, replying to it."""
+    if message.author.bot or not message.attachments:
+        return
+    guild_id = message.guild.id if message.guild is not None else None
+    if guild_id is not None and (
+        not client.settings.discord.message_content or not guild_allowed(client.settings, guild_id)
+    ):
+        return
+    attachment = next((a for a in message.attachments if is_audio(a)), None)
+    if attachment is None:
+        return
+    msg = UserMessage(
+        PLATFORM, str(message.author.id), str(message.channel.id), "", message_id=str(message.id)
+    )
+    async with message.channel.typing():
+        events = await hear(client, msg, attachment)
+    await send_to_channel(message, events)
+
+
+async def send_to_channel(message: discord.Message, events: list[Event]) -> None:
+    """The events as one reply to ``message`` (text, embeds, buttons, files), then voice messages."""
+    out = split_events(events)
+    kwargs: dict[str, Any] = {"files": out.files(), "mention_author": False}
+    embeds = [mood_embed(out.chart)] if out.chart is not None else []
+    if out.tracks is not None:
+        embeds.append(tracks_embed(out.tracks))
+        view = track_view(out.tracks, message.author.id)
+        if view is not None:
+            kwargs["view"] = view
+    if embeds:
+        kwargs["embeds"] = embeds
+    if out.content or embeds or kwargs["files"]:
+        await message.reply(out.content or None, **kwargs)
+    for note in out.voice:
+        try:
+            await send_voice_message(message._state.http, message.channel.id, note)
+        except discord.HTTPException as exc:
+            log.info("voice message refused (HTTP %s); attaching the OGG", exc.status)
+            await message.channel.send(file=discord.File(io.BytesIO(note.ogg), filename="voice-reply.ogg"))
