@@ -11,6 +11,7 @@ from handlers.discord_parts.buttons import TrackButton, refuse_unknown_press
 from handlers.discord_parts.client import HappyClient, ShardedHappyClient
 from handlers.discord_parts.commands import build_tree
 from handlers.discord_parts.delivery import answer_press
+from handlers.discord_parts.listening import on_voice_message
 from handlers.discord_parts.sync import sync_commands
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ def make_client(core: DialogueCore, settings: Settings) -> HappyClient:
     client.tree = build_tree(client)
     client.answer_press = answer_press
     client.refuse_unknown_press = refuse_unknown_press
+    client.on_voice_message = on_voice_message
     client.add_dynamic_items(TrackButton)
     return client
 

@@ -38,6 +38,8 @@ class HappyClient(discord.Client):
     """Answers a track button's press (``delivery.answer_press``): the button's key in."""
     refuse_unknown_press: Callable[[discord.Interaction[Any]], Awaitable[None]]
     """Answers a press no track button takes (``buttons.refuse_unknown_press``)."""
+    on_voice_message: Callable[[HappyClient, discord.Message], Awaitable[None]]
+    """Hears a voice message or audio file sent to the bot (``listening.on_voice_message``)."""
 
     def __init__(self, core: DialogueCore, settings: Settings) -> None:
         super().__init__(intents=intents(settings.discord.message_content))
@@ -53,9 +55,7 @@ class HappyClient(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         """Voice messages and audio files sent to the bot."""
-        from handlers.discord_parts.listening import on_voice_message  # it imports this module
-
-        await on_voice_message(self, message)
+        await self.on_voice_message(self, message)
 
 
 class ShardedHappyClient(HappyClient, discord.AutoShardedClient):
