@@ -141,21 +141,18 @@ def chat(json_mode: bool) -> None:
 
 @main.command()
 def run() -> None:
-    """Start every adapter whose token is set; with none, the console chat."""
-    from handlers.registry import configured_adapters
+    """Start every adapter whose token is set (each supervised: one failing never stops the
+    others); with none, the console chat. ``HAPPYTALK_OPS_PORT`` adds /healthz, /readyz, /metrics."""
+    from handlers.service.runner import run_service
 
     settings = settings_or_exit()
     setup_logging(settings)
-    core = _core_or_exit(settings)
-    adapters = configured_adapters(settings, core)
-    if not adapters:
-        click.echo(
-            "No adapter configured (HAPPYTALK_TELEGRAM_TOKEN, HAPPYTALK_DISCORD_TOKEN, "
-            "HAPPYTALK_WEB_ENABLED): starting the console chat.",
-            err=True,
-        )
-        adapters = [_console(settings, False, core)]
-    _run_adapters(adapters, core)
+    code = run_service(
+        settings,
+        console=lambda core: _console(settings, False, core),
+        say=lambda m: click.echo(m, err=True),
+    )
+    sys.exit(code)
 
 
 @bench.command("load")

@@ -144,6 +144,15 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def ping(self) -> bool:
+        """Whether the database answers ``SELECT 1`` now (readiness checks)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
     def _session(self) -> Session:
         return self._sessions()
 
