@@ -214,6 +214,32 @@ def bench_load(users_list: str, messages: int, think_ms: float, mood_share: floa
     asyncio.run(go())
 
 
+@main.command()
+@click.option("--json", "json_mode", is_flag=True, help="One JSON object: ok and the list of checks.")
+def doctor(json_mode: bool) -> None:
+    """Check what a deployment needs: settings, adapters, data directory, database, index, models,
+    libopus and espeak-ng. Exits 1 when any check fails."""
+    from bot.doctor import run_checks
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    checks = run_checks(progress=(lambda _m: None) if json_mode else (lambda m: click.echo(m, err=True)))
+    ok = all(c.status != "fail" for c in checks)
+    if json_mode:
+        click.echo(json.dumps({"ok": ok, "checks": [c.as_dict() for c in checks]}, ensure_ascii=False))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="happytalk doctor")
+        for column in ("check", "status", "detail"):
+            table.add_column(column, overflow="fold")
+        colours = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+        for c in checks:
+            table.add_row(c.name, f"[{colours[c.status]}]{c.status}[/]", c.detail)
+        Console().print(table)
+    sys.exit(0 if ok else 1)
+
+
 @main.group("config")
 def config_group() -> None:
     """Inspect the configuration."""
