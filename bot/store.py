@@ -142,9 +142,10 @@ class Store:
                 conn.execute(text("SELECT 1"))
             upgrade(self.engine)
         except (DatabaseError, OperationalError) as exc:
+            why = " ".join(str(exc.orig or exc).split())  # one line (drivers add hints on more lines)
             raise StoreError(
                 f"cannot open the database {self.engine.url.render_as_string(hide_password=True)}: "
-                f"{exc.orig or exc}. If it is a corrupt SQLite file, move it aside (it is left "
+                f"{why}. If it is a corrupt SQLite file, move it aside (it is left "
                 "untouched) or set HAPPYTALK_DATABASE_URL to another database."
             ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
