@@ -86,6 +86,10 @@ def timed_load(name: str, load: Callable[P, T], *args: P.args, **kwargs: P.kwarg
 def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -> DialogueCore:
     """Load everything (in parallel where it helps) and return the core."""
     check_data_dir(settings.data_dir)
+    try:  # first: an unreachable database is reported at once, not after loading every model
+        store = Store(settings.sqlalchemy_url)
+    except StoreError as exc:
+        raise StartupError(f"happytalk cannot start: {exc}") from None
     progress("loading models and the music library…")
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="load")
     generator = pool.submit(timed_load, "generator", load_reply_generator, settings)
@@ -96,7 +100,6 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
         )
         library = pool.submit(timed_load, "music_index", open_library, settings)
         composer = pool.submit(timed_load, "composer", load_composer)
-        store = Store(settings.sqlalchemy_url)
         components = Components(
             classifier=classifier.result(),
             dialogue=dialogue.result(),
@@ -106,7 +109,6 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
             composer=composer.result(),
         )
     except (
-        StoreError,
         EmotionLoadError,
         RankerLoadError,
         GeneratorLoadError,
@@ -115,6 +117,7 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
     ) as exc:
         pool.shutdown(wait=True)
         _stop_started_processes(generator)
+        store.close()
         raise StartupError(f"happytalk cannot start: {exc}") from None
     finally:
         pool.shutdown(wait=True)

@@ -2,7 +2,7 @@
 ``/metrics`` (Prometheus text), on ``ops.host:ops.port`` (``HAPPYTALK_OPS_PORT``; off when unset).
 
 The socket is bound before the models load, so a taken port is a one-line error at once; it
-serves from then on, answering ``/readyz`` "not ready" until the core is built.
+answers once the core is built (the Docker ``HEALTHCHECK``'s start period covers loading).
 """
 
 from __future__ import annotations
