@@ -163,6 +163,8 @@ class DialogueCore:
         """A text message: a command, or chat (emotion, reply, five tracks, maybe a voice note)."""
         text = clean_text(msg.text).strip()
         limit = self.settings.limits.max_message_chars
+        if not text or len(msg.text) > limit:
+            record_message(msg.user.platform, "invalid")
         if not text:
             return _err("I didn't catch anything — send me a message, or /help to see what I can do.")
         if len(msg.text) > limit:
