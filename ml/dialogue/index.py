@@ -221,6 +221,7 @@ def save(index: LangIndex, directory: Path) -> None:
         "replies": index.replies,
         "reply_source": index.reply_source,
         "reply_emotion": index.reply_emotion,
+        "messages": index.messages,  # load() needs them: without, every start rebuilt the index
     }
     (directory / "replies.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     tmp.replace(directory / "vectors.npz")

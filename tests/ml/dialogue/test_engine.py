@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ml.dialogue.engine import DialogueEngine, recent_bot_replies
@@ -101,3 +103,26 @@ def test_generator_is_asked_below_the_threshold_and_kept_when_rated_higher(engin
     weak = ReplyChoice("Nice weather for it.", "retrieved", 0.0, "en", needs_generator=True)
     kept = engine.prefer(request, weak, "I'm so sorry about the breakup. How are you holding up?")
     assert kept.source == "generated" and kept.text.startswith("I'm so sorry")
+
+
+def test_a_saved_reply_index_loads_back_without_a_rebuild(tmp_path: Path) -> None:
+    """The cache written on first start must load on the next (it used to miss ``messages`` and
+    every start rebuilt the index from the corpora: minutes with all of them)."""
+    import numpy as np
+
+    from ml.dialogue.index import LangIndex, load, save
+
+    index = LangIndex(
+        "en",
+        ["That sounds hard.", "Well done!"],
+        ["companion", "companion"],
+        ["sadness", "joy"],
+        ["I failed my exam", "I passed my exam"],
+        np.array([0, 1]),
+        np.eye(2, 4, dtype=np.float32),
+        np.eye(2, 4, dtype=np.float32),
+    )
+    save(index, tmp_path / "en")
+    again = load(tmp_path / "en", "en")
+    assert again.messages == index.messages and again.replies == index.replies
+    assert np.array_equal(again.pair_reply, index.pair_reply)
