@@ -21,9 +21,9 @@ COPY config ./config
 COPY handlers ./handlers
 COPY ml ./ml
 COPY music_index ./music_index
-# builder: wheels
-RUN pip wheel --wheel-dir /wheels "torch==2.13.0" --extra-index-url "$TORCH_INDEX_URL" \
-    && pip wheel --wheel-dir /wheels --find-links /wheels -c constraints.txt ".[postgres]"
+# builder: wheels (torch pinned to the CPU build in both steps: PyPI's newer torch is a CUDA build)
+RUN pip wheel --wheel-dir /wheels "torch==2.13.0+cpu" --extra-index-url "$TORCH_INDEX_URL" \
+    && pip wheel --wheel-dir /wheels --find-links /wheels -c constraints.txt "torch==2.13.0+cpu" ".[postgres]"
 
 FROM python:3.11-slim AS runtime
 ENV PIP_NO_CACHE_DIR=1 \
