@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from bot.components import Components
 from bot.core import DialogueCore
 from bot.store import Store, StoreError
+from bot.telemetry import MODEL_LOAD
 from config import Settings
 from ml.compose import ModelLoadError as ComposerLoadError
 from ml.compose import load_composer
@@ -24,6 +29,8 @@ from ml.stt import Transcriber
 from music_index import LibraryNotReady, MusicLibrary, ensure_demo_library
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class StartupError(Exception):
@@ -56,18 +63,44 @@ def load_reply_generator(settings: Settings) -> ReplyGenerator:
     )
 
 
+def check_data_dir(data_dir: Path) -> None:
+    """Create the data directory and make sure files can be written in it, else :class:`StartupError`."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise StartupError(
+            f"happytalk cannot start: cannot write in the data directory {data_dir} "
+            f"({exc.strerror or type(exc).__name__}); set HAPPYTALK_DATA_DIR to a folder you can write to"
+        ) from None
+
+
+def timed_load(name: str, load: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``load(*args, **kwargs)``, its duration recorded as ``happytalk_model_load_seconds{model=name}``."""
+    start = time.perf_counter()
+    loaded = load(*args, **kwargs)
+    MODEL_LOAD.labels(name).set(time.perf_counter() - start)
+    return loaded
+
+
 def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -> DialogueCore:
     """Load everything (in parallel where it helps) and return the core."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    check_data_dir(settings.data_dir)
+    try:  # first: an unreachable database is reported at once, not after loading every model
+        store = Store(settings.sqlalchemy_url)
+    except StoreError as exc:
+        raise StartupError(f"happytalk cannot start: {exc}") from None
     progress("loading models and the music library…")
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="load")
-    generator = pool.submit(load_reply_generator, settings)
+    generator = pool.submit(timed_load, "generator", load_reply_generator, settings)
     try:
-        classifier = pool.submit(EmotionClassifier.load, settings.emotion.model_path)
-        dialogue = pool.submit(DialogueEngine.load, settings.dialogue, settings.data_dir / "dialogue")
-        library = pool.submit(open_library, settings)
-        composer = pool.submit(load_composer)
-        store = Store(settings.sqlalchemy_url)
+        classifier = pool.submit(timed_load, "emotion", EmotionClassifier.load, settings.emotion.model_path)
+        dialogue = pool.submit(
+            timed_load, "dialogue", DialogueEngine.load, settings.dialogue, settings.data_dir / "dialogue"
+        )
+        library = pool.submit(timed_load, "music_index", open_library, settings)
+        composer = pool.submit(timed_load, "composer", load_composer)
         components = Components(
             classifier=classifier.result(),
             dialogue=dialogue.result(),
@@ -78,7 +111,6 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
             transcriber=Transcriber(settings.speech, settings.data_dir / "stt"),
         )
     except (
-        StoreError,
         EmotionLoadError,
         RankerLoadError,
         GeneratorLoadError,
@@ -87,6 +119,7 @@ def build_core(settings: Settings, progress: Callable[[str], None] = log.info) -
     ) as exc:
         pool.shutdown(wait=True)
         _stop_started_processes(generator)
+        store.close()
         raise StartupError(f"happytalk cannot start: {exc}") from None
     finally:
         pool.shutdown(wait=True)

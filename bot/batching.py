@@ -101,6 +101,11 @@ class MicroBatcher(Generic[T, R]):
         self.items = 0
         self.refused = 0
 
+    @property
+    def queued(self) -> int:
+        """Items waiting for a batch to start."""
+        return len(self._queue)
+
     def expected_wait_s(self) -> float | None:
         """Seconds until a new item's result: what is left of the running batches, then the
         queued batches ahead of it and its own (``None`` before the first batch is timed)."""

@@ -151,21 +151,18 @@ def chat(json_mode: bool) -> None:
 
 @main.command()
 def run() -> None:
-    """Start every adapter whose token is set; with none, the console chat."""
-    from handlers.registry import configured_adapters
+    """Start every adapter whose token is set (each supervised: one failing never stops the
+    others); with none, the console chat. ``HAPPYTALK_OPS_PORT`` adds /healthz, /readyz, /metrics."""
+    from handlers.service.runner import run_service
 
     settings = settings_or_exit()
     setup_logging(settings)
-    core = _core_or_exit(settings)
-    adapters = configured_adapters(settings, core)
-    if not adapters:
-        click.echo(
-            "No adapter configured (HAPPYTALK_TELEGRAM_TOKEN, HAPPYTALK_DISCORD_TOKEN, "
-            "HAPPYTALK_WEB_ENABLED): starting the console chat.",
-            err=True,
-        )
-        adapters = [_console(settings, False, core)]
-    _run_adapters(adapters, core)
+    code = run_service(
+        settings,
+        console=lambda core: _console(settings, False, core),
+        say=lambda m: click.echo(m, err=True),
+    )
+    sys.exit(code)
 
 
 @bench.command("load")
@@ -235,6 +232,32 @@ def bench_load(
             await core.close()
 
     asyncio.run(go())
+
+
+@main.command()
+@click.option("--json", "json_mode", is_flag=True, help="One JSON object: ok and the list of checks.")
+def doctor(json_mode: bool) -> None:
+    """Check what a deployment needs: settings, adapters, data directory, database, index, models,
+    libopus and espeak-ng. Exits 1 when any check fails."""
+    from bot.doctor import run_checks
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    checks = run_checks(progress=(lambda _m: None) if json_mode else (lambda m: click.echo(m, err=True)))
+    ok = all(c.status != "fail" for c in checks)
+    if json_mode:
+        click.echo(json.dumps({"ok": ok, "checks": [c.as_dict() for c in checks]}, ensure_ascii=False))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="happytalk doctor")
+        for column in ("check", "status", "detail"):
+            table.add_column(column, overflow="fold")
+        colours = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+        for c in checks:
+            table.add_row(c.name, f"[{colours[c.status]}]{c.status}[/]", c.detail)
+        Console().print(table)
+    sys.exit(0 if ok else 1)
 
 
 @main.group("config")

@@ -27,6 +27,7 @@ from bot.components import Components
 from bot.metrics import StageMetrics
 from bot.music_lines import music_heading, music_line, requested_mood
 from bot.store import ChatContext, Store, StoreError, UserSettings
+from bot.telemetry import record_busy, record_message
 from bot.types import (
     LANG_SETTINGS,
     REPLY_MODES,
@@ -154,11 +155,24 @@ class DialogueCore:
         self.generator_pool.shutdown()
         self.io.shutdown()
 
+    def queue_depths(self) -> dict[str, int]:
+        """Jobs queued or running in each worker pool, and items waiting for a batch (``/metrics``)."""
+        return {
+            "model": self.models.pending,
+            "generator": self.generator_pool.pending,
+            "io": self.io.pending,
+            "classify_batch": self.classify.queued,
+            "reply_batch": self.respond.queued,
+            "generate_batch": self.generate.queued,
+        }
+
     # ---------------------------------------------------------------- entry points
     async def handle(self, msg: UserMessage) -> list[Event]:
         """A text message: a command, or chat (emotion, reply, five tracks, maybe a voice note)."""
         text = clean_text(msg.text).strip()
         limit = self.settings.limits.max_message_chars
+        if not text or len(msg.text) > limit:
+            record_message(msg.user.platform, "invalid")
         if not text:
             return _err("I didn't catch anything — send me a message, or /help to see what I can do.")
         if len(msg.text) > limit:
@@ -235,20 +249,30 @@ class DialogueCore:
         """``op`` for an allowed user within their rate; ``admit`` (raises :class:`Busy`) runs before
         the rate is counted, so an overloaded bot says "busy" without a database write."""
         if not self.access.allowed(user):
+            record_message(user.platform, "refused")
             return _err("Sorry, this bot is private and you're not on its list of users.")
+        outcome = "error"
         try:
             if admit is not None:
                 admit()
             if not await self._within_rate(user):
+                outcome = "rate_limited"
                 return _err("You're sending messages faster than I can think — give me a few seconds.")
-            return await op()
-        except Busy:
+            events = await op()
+            outcome = "answered"
+            return events
+        except Busy as exc:
+            outcome = "busy"
+            record_busy(str(exc.args[0]) if exc.args else "")
             return _err(BUSY)
         except StoreError as exc:
+            outcome = "database_error"
             return _err(f"Sorry, {exc}.")
         except Exception:
             log.exception("unexpected error for %s", user.platform)
             return _err("Sorry, something went wrong on my side. Please try again.")
+        finally:
+            record_message(user.platform, outcome)
 
     def _admit_listen(self) -> None:
         if self.c.transcriber is not None and self.listening.pending >= LISTEN_BACKLOG:

@@ -1,4 +1,5 @@
-"""Per-stage latency samples (emotion, reply, recommend, voice, total) for benchmarks."""
+"""Per-stage latency samples (emotion, reply, recommend, voice, total) for benchmarks; each also
+goes to the Prometheus latency histogram (``bot.telemetry``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
+
+from bot.telemetry import record_stage
 
 
 class StageMetrics:
@@ -22,7 +25,9 @@ class StageMetrics:
         try:
             yield
         finally:
-            self._samples[name].append((time.perf_counter() - start) * 1000.0)
+            took = time.perf_counter() - start
+            self._samples[name].append(took * 1000.0)
+            record_stage(name, took)
 
     def percentiles(self, name: str, qs: tuple[float, ...] = (50, 95, 99)) -> dict[str, float]:
         data = self._samples.get(name)

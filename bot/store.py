@@ -21,6 +21,8 @@ from typing import Any, NoReturn
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -110,6 +112,15 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """The database's Alembic revision (``None``: never migrated) and the newest one; changes nothing."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision(), head
+
+
 def _lock_user(s: Session, user_key: str) -> None:
     """Make this transaction the only writer of ``user_key``'s read-then-write rows until it ends.
 
@@ -132,9 +143,10 @@ class Store:
                 conn.execute(text("SELECT 1"))
             upgrade(self.engine)
         except (DatabaseError, OperationalError) as exc:
+            why = " ".join(str(exc.orig or exc).split())  # one line (drivers add hints on more lines)
             raise StoreError(
                 f"cannot open the database {self.engine.url.render_as_string(hide_password=True)}: "
-                f"{exc.orig or exc}. If it is a corrupt SQLite file, move it aside (it is left "
+                f"{why}. If it is a corrupt SQLite file, move it aside (it is left "
                 "untouched) or set HAPPYTALK_DATABASE_URL to another database."
             ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -144,6 +156,15 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> bool:
+        """Whether the database answers ``SELECT 1`` now (readiness checks)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
 
     def _session(self) -> Session:
         return self._sessions()

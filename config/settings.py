@@ -8,11 +8,20 @@ e.g. ``[generator] top_k`` is ``HAPPYTALK_GENERATOR_TOP_K`` and ``[telegram] tok
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -33,6 +42,21 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown, malformed, or a folder of zones
         return None
+
+
+def _blank_is_unset(value: object) -> object:
+    """An empty or whitespace-only value (``VAR=`` in compose or ``.env``) means "not set"."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, SecretStr) and not value.get_secret_value().strip():
+        return None
+    return value
+
+
+Secret = Annotated[SecretStr | None, BeforeValidator(_blank_is_unset)]
+"""A secret setting; empty or whitespace is "not set"."""
+
+TELEGRAM_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 
 
 def default_data_dir() -> Path:
@@ -150,7 +174,7 @@ class MusicSettings(BaseModel):
 class TelegramSettings(BaseModel):
     """Telegram adapter."""
 
-    token: SecretStr | None = None
+    token: Secret = None
     base_url: str | None = Field(None, description="Bot API base URL, e.g. a self-hosted server.")
     base_file_url: str | None = Field(
         None, description="Bot API file download base URL (Telegram's by default); the token is appended."
@@ -160,14 +184,24 @@ class TelegramSettings(BaseModel):
     )
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
-    webhook_secret: SecretStr | None = None
+    webhook_secret: Secret = None
     concurrent_updates: int = Field(16, ge=1)
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TELEGRAM_TOKEN.fullmatch(value.get_secret_value().strip()):
+            raise ValueError(
+                "not a Telegram bot token (digits, a colon, then letters, digits, _ or -); "
+                "copy it again from @BotFather"
+            )
+        return None if value is None else SecretStr(value.get_secret_value().strip())
 
 
 class DiscordSettings(BaseModel):
     """Discord adapter."""
 
-    token: SecretStr | None = None
+    token: Secret = None
     dev_guild_id: int | None = Field(None, description="Sync commands to this guild on start (development).")
     sharded: bool = False
     message_content: bool = Field(
@@ -187,7 +221,7 @@ class WebSettings(BaseModel):
     enabled: bool = False
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535, description="0 picks a free port.")
-    secret: SecretStr | None = Field(
+    secret: Secret = Field(
         None, description="Signs session cookies; unset, sessions end when the server restarts."
     )
 
@@ -197,6 +231,15 @@ class WebSettings(BaseModel):
         if isinstance(data, dict) and "port" in data and "enabled" not in data:
             return {**data, "enabled": True}
         return data
+
+
+class OpsSettings(BaseModel):
+    """The operations listener: ``/healthz``, ``/readyz`` and ``/metrics`` (off unless a port is set)."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on; 0.0.0.0 inside a container.")
+    port: Annotated[int | None, BeforeValidator(_blank_is_unset)] = Field(
+        None, ge=0, le=65535, description="Port of the listener; unset: off. 0 picks a free port."
+    )
 
 
 class AccessSettings(BaseModel):
@@ -245,7 +288,7 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(default_factory=default_data_dir)
-    database_url: str | None = Field(
+    database_url: Annotated[str | None, BeforeValidator(_blank_is_unset)] = Field(
         None, description="SQLAlchemy URL; default: SQLite in the data directory."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -265,6 +308,7 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
     access: AccessSettings = AccessSettings()
     limits: LimitSettings = LimitSettings()
+    ops: OpsSettings = OpsSettings()
 
     @field_validator("data_dir")
     @classmethod

@@ -88,6 +88,9 @@ class ConsoleAdapter:
         self._count = 0
         self._interactive = not json_mode and self.stdin.isatty()
 
+    def is_up(self) -> bool:
+        return True
+
     async def serve(self, stop: asyncio.Event) -> None:
         if self._interactive:
             self._print("happytalk — type a message, /help for commands, /quit or Ctrl-D to leave.")

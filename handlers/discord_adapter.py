@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import discord
+
 from bot.core import DialogueCore
 from config import Settings
+from handlers.base import AdapterConfigError
 from handlers.discord_parts.buttons import TrackButton, refuse_unknown_press
 from handlers.discord_parts.client import HappyClient, ShardedHappyClient
 from handlers.discord_parts.commands import build_tree
@@ -44,9 +47,25 @@ class DiscordAdapter:
     def __repr__(self) -> str:
         return f"<DiscordAdapter sharded={self.settings.discord.sharded}>"
 
+    def is_up(self) -> bool:
+        return self.client.connected and not self.client.is_closed()
+
     async def serve(self, stop: asyncio.Event) -> None:
+        try:
+            await self._serve(stop)
+        except discord.LoginFailure:
+            raise AdapterConfigError(
+                "Discord refused the token (HAPPYTALK_DISCORD_TOKEN): reset it on the Bot tab "
+                "of the developer portal and copy it again"
+            ) from None
+        except discord.PrivilegedIntentsRequired:
+            raise AdapterConfigError("Discord requires an intent this bot does not ask for") from None
+
+    async def _serve(self, stop: asyncio.Event) -> None:
         token = self.settings.discord.token
         assert token is not None  # checked in __init__
+        if self.client.is_closed():  # an earlier run ended: a closed client can't log in again
+            self.client = make_client(self.core, self.settings)
         client = self.client
         async with client:
             await client.login(token.get_secret_value())

@@ -23,3 +23,15 @@ def configured_adapters(settings: Settings, core: DialogueCore) -> list[Adapter]
 
         adapters.append(WebAdapter(core, settings))
     return adapters
+
+
+def not_configured(settings: Settings) -> list[tuple[str, str]]:
+    """The adapters ``happytalk run`` leaves out, each with the setting that would start it."""
+    missing = []
+    if settings.telegram.token is None:
+        missing.append(("telegram", "HAPPYTALK_TELEGRAM_TOKEN is not set"))
+    if settings.discord.token is None:
+        missing.append(("discord", "HAPPYTALK_DISCORD_TOKEN is not set"))
+    if not settings.web.enabled:
+        missing.append(("web", "HAPPYTALK_WEB_ENABLED is not set"))
+    return missing

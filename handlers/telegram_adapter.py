@@ -13,12 +13,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, InvalidToken
 from telegram.ext import Application
 
 from bot.commands import ADMIN_COMMANDS, COMMANDS
 from bot.core import DialogueCore
 from config import Settings
+from handlers.base import AdapterConfigError
 from handlers.telegram_parts.buttons import ButtonSigner
 from handlers.telegram_parts.network import RetryingRateLimiter
 from handlers.telegram_parts.updates import UpdateHandlers
@@ -89,19 +90,33 @@ class TelegramAdapter:
         _token(settings)
         self.core = core
         self.settings = settings
+        self._up = False
 
     def __repr__(self) -> str:
         return "TelegramAdapter()"
 
+    def is_up(self) -> bool:
+        return self._up
+
     async def serve(self, stop: asyncio.Event) -> None:
+        try:
+            await self._serve(stop)
+        except InvalidToken:
+            raise AdapterConfigError(
+                "Telegram refused the token (HAPPYTALK_TELEGRAM_TOKEN): copy it again from @BotFather"
+            ) from None
+
+    async def _serve(self, stop: asyncio.Event) -> None:
         app = build_application(self.core, self.settings)
         async with app:
             await register_commands(app.bot, self.settings)
             await app.start()
             try:
                 await self._receive(app)
+                self._up = True
                 await stop.wait()
             finally:
+                self._up = False
                 if app.updater is not None and app.updater.running:
                     await app.updater.stop()
                 await app.stop()

@@ -79,6 +79,11 @@ class MusicLibrary:
         with self._lock:
             return self._gen
 
+    @property
+    def size(self) -> int:
+        """Tracks in the index being served."""
+        return self._current().size
+
     def get(self, track_id: str) -> Track | None:
         """The track with ``track_id``, or ``None``."""
         gen = self._current()

@@ -45,6 +45,16 @@ class HappyClient(discord.Client):
         super().__init__(intents=intents(settings.discord.message_content))
         self.core = core
         self.settings = settings
+        self.connected = False  # the gateway is up (READY or RESUMED since the last disconnect)
+
+    async def on_ready(self) -> None:
+        self.connected = True
+
+    async def on_resumed(self) -> None:
+        self.connected = True
+
+    async def on_disconnect(self) -> None:
+        self.connected = False
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} sharded={self.settings.discord.sharded}>"

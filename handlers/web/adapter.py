@@ -12,6 +12,7 @@ import uvicorn
 
 from bot.core import DialogueCore
 from config import Settings
+from handlers.base import AdapterConfigError
 from handlers.web.app import create_app
 from handlers.web.media_store import MediaStore
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 WS_MAX_FRAME_BYTES = 256 * 1024  # the longest valid message fits, as over HTTP
 
 
-class WebStartError(Exception):
+class WebStartError(AdapterConfigError):
     """The web server cannot listen (e.g. the port is taken); the message says which address."""
 
 
@@ -44,6 +45,9 @@ class WebAdapter:
 
     def __repr__(self) -> str:
         return f"WebAdapter(url={self.url!r})"
+
+    def is_up(self) -> bool:
+        return self.listening.is_set()
 
     def _bind(self) -> socket.socket:
         host, port = self.settings.web.host, self.settings.web.port

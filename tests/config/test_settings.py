@@ -87,3 +87,45 @@ def test_broken_toml_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SettingsError, match="could not read configuration"):
         load_settings(_env_file=None)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+def test_blank_secrets_and_urls_are_not_set(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
+    """``VAR=`` (compose leaving ``${DISCORD_TOKEN}`` undefined, a blank .env line) means unset."""
+    for name in (
+        "HAPPYTALK_TELEGRAM_TOKEN",
+        "HAPPYTALK_TELEGRAM_WEBHOOK_SECRET",
+        "HAPPYTALK_DISCORD_TOKEN",
+        "HAPPYTALK_WEB_SECRET",
+        "HAPPYTALK_DATABASE_URL",
+        "HAPPYTALK_OPS_PORT",
+    ):
+        monkeypatch.setenv(name, blank)
+    s = load_settings(_env_file=None)
+    assert s.telegram.token is None and s.telegram.webhook_secret is None
+    assert s.discord.token is None and s.web.secret is None
+    assert s.database_url is None and s.sqlalchemy_url.startswith("sqlite:///")
+    assert s.ops.port is None and s.ops.host == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "token", ["SECRETVALUE", "123456", ":abcdef", "123:abc def", "123:abc:def", "abc:123456789"]
+)
+def test_malformed_telegram_token_is_refused_naming_the_setting_never_the_value(
+    monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    monkeypatch.setenv("HAPPYTALK_TELEGRAM_TOKEN", token)
+    with pytest.raises(SettingsError) as err:
+        load_settings(_env_file=None)
+    message = str(err.value)
+    assert "HAPPYTALK_TELEGRAM_TOKEN" in message and "BotFather" in message
+    assert token not in message
+
+
+def test_telegram_token_is_trimmed_and_ops_port_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAPPYTALK_TELEGRAM_TOKEN", " 7000000001:AAH-fake_token \n")
+    monkeypatch.setenv("HAPPYTALK_OPS_PORT", "9100")
+    monkeypatch.setenv("HAPPYTALK_OPS_HOST", "0.0.0.0")
+    s = load_settings(_env_file=None)
+    assert s.telegram.token is not None and s.telegram.token.get_secret_value() == "7000000001:AAH-fake_token"
+    assert (s.ops.host, s.ops.port) == ("0.0.0.0", 9100)

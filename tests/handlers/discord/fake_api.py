@@ -5,7 +5,9 @@ It speaks the real wire format: JSON bodies, ``multipart/form-data`` with ``payl
 command syncs; and on ``/gateway`` a websocket that sends HELLO, answers IDENTIFY with READY and
 can push dispatch events (``INTERACTION_CREATE``). Files users attach (voice messages: flag 8192,
 an OGG with ``duration_secs`` and ``waveform``) are served from their attachment URLs, as Discord's
-CDN does. It runs on its own event loop in a thread, bound to 127.0.0.1 only.
+CDN does. Outages: login (``GET /users/@me``) can answer an error status, the gateway can be
+dropped and refused; a RESUME is answered ``RESUMED``. It runs on its own event loop in a thread,
+bound to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.forbidden_channels: set[str] = set()
         self.fail_followups = False
+        self.login_status: int | None = None  # answer GET /users/@me (login) with this status
+        self.gateway_down = False  # refuse gateway connections (503) while set
         self.messages: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}  # attachment URL path -> bytes users attached
         self.downloads: list[str] = []
@@ -155,6 +159,12 @@ class FakeDiscord:
             found |= {"duration_secs": voice_s, "waveform": "AAAAAAAAAAAA"}
         return found
 
+    def drop_gateway(self) -> None:
+        """Close the bot's gateway connection abnormally (1011), as an outage would."""
+        ws = self._ws
+        if ws is not None:
+            asyncio.run_coroutine_threadsafe(ws.close(code=1011), self._loop).result(10)
+
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Push a gateway dispatch (e.g. ``INTERACTION_CREATE``) to the connected bot."""
         ws = self._ws
@@ -201,6 +211,8 @@ class FakeDiscord:
 
     def _route(self, method: str, parts: list[str], rec: Recorded) -> web.Response:
         match method, parts:
+            case "GET", ["users", "@me"] if self.login_status is not None:
+                return _json({"message": "server error", "code": 0}, status=self.login_status)
             case "GET", ["users", "@me"]:
                 return _json(self.bot_user)
             case "GET", ["oauth2", "applications", "@me"]:
@@ -303,7 +315,9 @@ class FakeDiscord:
         ]
 
     # ------------------------------------------------------------------ gateway
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_down:
+            return web.Response(status=503, text="gateway unavailable")
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._ws = ws
@@ -326,6 +340,9 @@ class FakeDiscord:
                     "relationships": [],
                 }
                 await ws.send_json({"op": 0, "t": "READY", "s": 1, "d": ready})
+                self.identified.set()
+            elif frame["op"] == 6:  # RESUME after a dropped connection
+                await ws.send_json({"op": 0, "t": "RESUMED", "s": next(self._seq), "d": {}})
                 self.identified.set()
             elif frame["op"] == 1:  # HEARTBEAT
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
