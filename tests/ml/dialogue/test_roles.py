@@ -7,6 +7,7 @@ import pytest
 from ml.dialogue.engine import DialogueEngine
 from ml.dialogue.roles import role_mismatch, roles
 from ml.generate import ReplyRequest
+from ml.lang import detect_lang
 
 
 @pytest.mark.parametrize(
@@ -38,15 +39,15 @@ def test_mismatch_counts_conflicts_and_strangers() -> None:
 
 @pytest.mark.parametrize(
     ("message", "wrong"),
-    [
-        ("I miss my dad so much", {("family", "mother")}),
-        ("I miss my mum so much", {("family", "father")}),
-        ("아빠가 보고 싶어", {("family", "mother")}),
+    [  # without the charge, each of these drew a reply about someone else (the written-set index)
+        ("I miss my grandpa", {("family", "mother")}),  # "Missing your mum can come in waves…"
+        ("my grandpa doesn't recognise me anymore", {("pet", "dog")}),  # "Watching your dog forget you…"
+        ("남친이랑 헤어졌어", {("family", "mother")}),  # "엄마한테도 가족 같았던 사람이라…"
     ],
 )
 def test_the_engine_does_not_answer_about_someone_else(
     engine: DialogueEngine, message: str, wrong: set[tuple[str, str]]
 ) -> None:
-    lang = "ko" if message.startswith("아") else "en"
+    lang = detect_lang(message)
     choice = engine.respond([ReplyRequest(message, "sadness", lang)])[0]
     assert not roles(choice.text) & wrong, choice.text
