@@ -160,13 +160,24 @@ def merge(
     later = {b for _, b, _ in duplicates(rows)}
     dropped += [f"{rows[b].id}: duplicate message" for b in sorted(later) if b >= len(existing)]
     rows = [r for i, r in enumerate(rows) if i not in later and i >= len(existing)]
-    # A follow-up whose earlier user turn is another row's message stays with that row, so the
-    # held-out tenth shares no conversation with what the models and the index see.
-    group = list(range(len(rows)))
+    # A follow-up whose earlier user turn is another row's message stays with that row, and rows
+    # that share one reply (round 3's groups) stay together, so the held-out tenth shares no
+    # conversation and no reply with what the models and the index see.
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
     first_with = {(r.lang, r.message): i for i, r in reversed(list(enumerate(rows)))}
+    first_reply = {(r.lang, r.reply): i for i, r in reversed(list(enumerate(rows)))}
     for i, r in enumerate(rows):
-        j = first_with.get((r.lang, r.prev_user)) if r.prev_user else None
-        group[i] = group[j] if j is not None and j < i else i
+        earlier = first_with.get((r.lang, r.prev_user)) if r.prev_user else None
+        for j in (earlier, first_reply[(r.lang, r.reply)]):
+            if j is not None:
+                parent[root(i)] = root(j)
+    group = [root(i) for i in range(len(rows))]
     members: dict[int, list[int]] = {}
     for i, g in enumerate(group):
         members.setdefault(g, []).append(i)

@@ -8,7 +8,9 @@ this one and the replies the ranker rates highest for the conversation, and scor
     + emotion fit + source prior − 0.05 x the details (uncommon content words) of a written
     reply that this conversation does not mention (at most 4) − a charge for each person or pet
     the reply names and the conversation does not (heavy when the conversation names another of
-    the same kind: "your mum" for "my dad"),
+    the same kind: "your mum" for "my dad") − a charge for an instruction from a licensed Q/A
+    source ("조심하세요.") when the message asks for nothing − a charge for a Korean reply in the
+    other speech level (존댓말 for 반말, or the reverse),
 
 after hard rules: the reply's language is the latest message's (or the user's ``/lang``), it is none
 of the bot's last replies, it has no 3-gram loop and passes the safety filter. When the best score
@@ -26,8 +28,10 @@ from typing import Literal
 import numpy as np
 
 from config.settings import DialogueSettings
+from ml.dialogue.advice import asks_for_advice
 from ml.dialogue.encoder import PairEncoder, RankerLoadError, load_encoder
 from ml.dialogue.index import LangIndex, content_words, index_sources, open_index, usable
+from ml.dialogue.register import speech_level
 from ml.dialogue.roles import role_mismatch, roles
 from ml.dialogue.safety import CRISIS_REPLY, is_crisis
 from ml.generate.request import ReplyRequest
@@ -47,6 +51,8 @@ DETAIL_PENALTY = 0.05  # per detail of a written reply that this conversation do
 MAX_DETAILS = 4
 ROLE_CONFLICT = 0.3  # per person or pet of a kind the conversation names differently ("mum" for "dad")
 ROLE_FOREIGN = 0.2  # per person or pet the conversation does not name at all
+ADVICE = 0.15  # an instruction from a licensed Q/A source when the message asks for nothing
+REGISTER = 0.1  # a Korean reply in the other speech level (존댓말 for 반말, or the reverse)
 SOURCE_PRIOR = {"companion": 0.06, "korean_chatbot": 0.0, "personality_chat": 0.0, "chatterbot": -0.04}
 NEGATIVE = {"anger", "disgust", "fear", "sadness"}
 FALLBACK: dict[Lang, str] = {  # only when every candidate was excluded (e.g. an index of one reply)
@@ -154,6 +160,8 @@ class DialogueEngine:
         recent = recent_bot_replies(request.history, self.settings.recent_replies)
         said_text = " ".join(conversation(request, lang))
         said, named = content_words(said_text), roles(said_text)
+        advice_charge = 0.0 if asks_for_advice(request.text, lang) else ADVICE
+        level = speech_level(request.text) if lang == "ko" else None
         best: tuple[float, int] | None = None
         for r in {*matched, *(int(x) for x in top_replies)}:
             if index.replies[r] in recent:
@@ -165,6 +173,9 @@ class DialogueEngine:
             score -= DETAIL_PENALTY * min(foreign, MAX_DETAILS)
             conflicts, strangers = role_mismatch(index.roles[r], named)
             score -= ROLE_CONFLICT * conflicts + ROLE_FOREIGN * strangers
+            score -= advice_charge * index.advice[r]
+            if level is not None and index.levels[r] not in (None, level):
+                score -= REGISTER
             if best is None or score > best[0]:
                 best = (score, r)
         if best is None:

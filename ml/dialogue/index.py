@@ -29,8 +29,10 @@ import numpy as np
 
 from ml.corpora import corpora_dir
 from ml.dialogue import companion
+from ml.dialogue.advice import is_advice
 from ml.dialogue.corpus import SOURCES, DialoguePair, available_sources, load_pairs
 from ml.dialogue.encoder import PairEncoder, context_text
+from ml.dialogue.register import Level, speech_level
 from ml.dialogue.roles import Role, roles
 from ml.dialogue.safety import is_safe_reply
 from ml.lang import Lang, detect_lang
@@ -68,6 +70,14 @@ class LangIndex:
             for ws, source in zip(words, self.reply_source, strict=True)
         ]
         self.roles: list[frozenset[Role]] = [roles(r) for r in self.replies]
+        self.levels: list[Level | None] = [
+            speech_level(r) if self.lang == "ko" else None for r in self.replies
+        ]
+        # Instructions from the licensed Q/A sources ("조심하세요."); the written set has none by spec.
+        self.advice: list[bool] = [
+            source != "companion" and is_advice(r, self.lang)
+            for r, source in zip(self.replies, self.reply_source, strict=True)
+        ]
         if self.lang == "ko" and self.messages:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
