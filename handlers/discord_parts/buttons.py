@@ -19,10 +19,12 @@ from discord.ui import Button, DynamicItem, LayoutView, View
 
 from bot.types import Tracks
 from handlers.discord_parts.client import client_of, guild_allowed
+from handlers.layout import ButtonAction, TrackList, track_buttons
 from handlers.text import clip
 
 Action = Literal["p", "a", "l", "d"]
 ACTIONS: tuple[Action, ...] = ("p", "a", "l", "d")  # one row of buttons each, in this order
+CODES: dict[ButtonAction, Action] = {"similar": "p", "play": "a", "like": "l", "dislike": "d"}
 TEMPLATE = r"ht:(?P<act>[pald]):(?P<owner>[0-9]{1,20}):(?P<at>[0-9a-z]{1,12}):(?P<track>.{1,64})"
 MAX_CUSTOM_ID = 100
 NOT_YOURS = "These suggestions were for someone else — use /chat or /recommend to get your own. 🙂"
@@ -106,23 +108,23 @@ class TrackButton(DynamicItem[Button[View]], template=TEMPLATE):
         await client_of(interaction).answer_press(interaction, self.key)
 
 
-def track_view(tracks: Tracks, owner_id: int, now: float | None = None) -> View | None:
+def track_view(tracks: Tracks | TrackList, owner_id: int, now: float | None = None) -> View | None:
     """A row of numbered track buttons, a row of ▶ for the tracks with audio, a row of 👍 and a row
     of 👎 (``None`` if no ids fit)."""
     issued = int(time.time() if now is None else now)
+    buttons = tracks.buttons if isinstance(tracks, TrackList) else track_buttons(tracks)
     view = View(timeout=None)
-    for act in ACTIONS:
-        for n, t in enumerate(tracks.tracks[:5], 1):
-            key = ButtonKey(act, owner_id, issued, t.id)
-            if len(key.custom_id) > MAX_CUSTOM_ID or ButtonKey.parse(key.custom_id) != key:
-                continue
-            if act == "p":
-                view.add_item(TrackButton(key, label=clip(f"{n}. {t.title}", 80)))
-            elif act == "a":
-                if t.has_audio:
-                    view.add_item(TrackButton(key, label=f"▶ {n}"))
-            else:
-                view.add_item(TrackButton(key, label=str(n), emoji="👍" if act == "l" else "👎"))
+    for button in sorted(buttons, key=lambda b: ACTIONS.index(CODES[b.action])):
+        n, act = button.number, CODES[button.action]
+        key = ButtonKey(act, owner_id, issued, button.track.id)
+        if len(key.custom_id) > MAX_CUSTOM_ID or ButtonKey.parse(key.custom_id) != key:
+            continue
+        if act == "p":
+            view.add_item(TrackButton(key, label=clip(f"{n}. {button.track.title}", 80)))
+        elif act == "a":
+            view.add_item(TrackButton(key, label=f"▶ {n}"))
+        else:
+            view.add_item(TrackButton(key, label=str(n), emoji="👍" if act == "l" else "👎"))
     return view if view.children else None
 
 

@@ -14,9 +14,8 @@ from discord.app_commands import Choice
 
 from bot.commands import CommandSpec, Operation, available
 from bot.texts import SORRY
-from bot.types import UserMessage
 from handlers.discord_parts.buttons import NOT_HERE
-from handlers.discord_parts.client import PLATFORM, client_of, guild_allowed, user_ref
+from handlers.discord_parts.client import DISCORD, client_of, guild_allowed, message_of
 from handlers.discord_parts.delivery import answer, tell
 from handlers.discord_parts.listening import listen_callback
 from handlers.discord_parts.sync import sync_commands
@@ -27,20 +26,10 @@ Inter = discord.Interaction[Any]
 Callback = Callable[..., Coroutine[Any, Any, None]]
 
 
-def _message(interaction: Inter, text: str) -> UserMessage:
-    return UserMessage(
-        PLATFORM,
-        str(interaction.user.id),
-        str(interaction.channel_id or interaction.user.id),
-        text,
-        message_id=str(interaction.id),
-    )
-
-
 def _chat(spec: CommandSpec) -> Callback:
     async def chat(interaction: Inter, text: str) -> None:
         core = client_of(interaction).core
-        msg = _message(interaction, text)
+        msg = message_of(interaction, text)
         await answer(interaction, lambda: core.handle(msg), ephemeral=spec.private)
 
     return chat
@@ -51,7 +40,7 @@ def _numbered(spec: CommandSpec) -> Callback:
 
     async def numbered(interaction: Inter, number: app_commands.Range[int, 1, 5]) -> None:
         core = client_of(interaction).core
-        msg = _message(interaction, f"/{spec.name} {number}")
+        msg = message_of(interaction, f"/{spec.name} {number}")
         await answer(interaction, lambda: core.handle(msg), ephemeral=spec.private)
 
     return numbered
@@ -59,7 +48,7 @@ def _numbered(spec: CommandSpec) -> Callback:
 
 def _recommend(spec: CommandSpec) -> Callback:
     async def recommend(interaction: Inter, emotion: str | None = None) -> None:
-        core, user = client_of(interaction).core, user_ref(interaction.user)
+        core, user = client_of(interaction).core, DISCORD.user(interaction.user.id)
         await answer(interaction, lambda: core.recommend(user, emotion), ephemeral=spec.private)
 
     return recommend
@@ -67,7 +56,7 @@ def _recommend(spec: CommandSpec) -> Callback:
 
 def _compose(spec: CommandSpec) -> Callback:
     async def compose(interaction: Inter, emotion: str | None = None) -> None:
-        core, user = client_of(interaction).core, user_ref(interaction.user)
+        core, user = client_of(interaction).core, DISCORD.user(interaction.user.id)
         await answer(interaction, lambda: core.compose(user, emotion), ephemeral=spec.private)
 
     return compose
@@ -75,7 +64,7 @@ def _compose(spec: CommandSpec) -> Callback:
 
 def _reply_mode(spec: CommandSpec) -> Callback:
     async def voice(interaction: Inter, mode: str) -> None:
-        core, user = client_of(interaction).core, user_ref(interaction.user)
+        core, user = client_of(interaction).core, DISCORD.user(interaction.user.id)
         await answer(interaction, lambda: core.set_reply_mode(user, mode), ephemeral=spec.private)
 
     return voice
@@ -83,7 +72,7 @@ def _reply_mode(spec: CommandSpec) -> Callback:
 
 def _lang(spec: CommandSpec) -> Callback:
     async def lang(interaction: Inter, language: str) -> None:
-        core, user = client_of(interaction).core, user_ref(interaction.user)
+        core, user = client_of(interaction).core, DISCORD.user(interaction.user.id)
         await answer(interaction, lambda: core.set_lang(user, language), ephemeral=spec.private)
 
     return lang
@@ -91,7 +80,7 @@ def _lang(spec: CommandSpec) -> Callback:
 
 def _mood(spec: CommandSpec) -> Callback:
     async def mood(interaction: Inter, period: str = "week") -> None:
-        core, user = client_of(interaction).core, user_ref(interaction.user)
+        core, user = client_of(interaction).core, DISCORD.user(interaction.user.id)
         await answer(interaction, lambda: core.mood(user, period), ephemeral=spec.private)
 
     return mood
@@ -99,7 +88,7 @@ def _mood(spec: CommandSpec) -> Callback:
 
 def _help(spec: CommandSpec) -> Callback:
     async def help_(interaction: Inter) -> None:
-        core, user = client_of(interaction).core, user_ref(interaction.user)
+        core, user = client_of(interaction).core, DISCORD.user(interaction.user.id)
         await answer(interaction, lambda: core.help(user), ephemeral=spec.private)
 
     return help_
@@ -137,7 +126,7 @@ BINDINGS: dict[Operation, Callable[[CommandSpec], Callback]] = {
 
 async def _owner_or_admin(interaction: Inter) -> bool:
     client = client_of(interaction)
-    if client.core.access.is_admin(user_ref(interaction.user)):
+    if client.core.access.is_admin(DISCORD.user(interaction.user.id)):
         return True
     app = client.application
     owners = set() if app is None else {app.owner.id} | {m.id for m in (app.team.members if app.team else [])}
@@ -191,6 +180,6 @@ def build_tree(client: discord.Client) -> HappyTree:
         allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
         allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
     )
-    for spec in available(PLATFORM, admin=True):
+    for spec in available(DISCORD.platform, admin=True):
         tree.add_command(app_command(spec))
     return tree

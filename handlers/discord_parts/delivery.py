@@ -12,7 +12,7 @@ import discord
 from bot.texts import SORRY
 from bot.types import Event, VoiceNote
 from handlers.discord_parts.buttons import ButtonKey, track_view
-from handlers.discord_parts.client import client_of, user_ref
+from handlers.discord_parts.client import DISCORD, client_of
 from handlers.discord_parts.render import mood_embed, split_events, tracks_embed
 from handlers.discord_parts.voice import send_voice_message
 
@@ -55,7 +55,7 @@ def message_parts(
         kwargs["files"] = files
     embeds = [mood_embed(out.chart)] if out.chart is not None else []
     if out.tracks is not None:
-        embeds.append(tracks_embed(out.tracks))
+        embeds.append(tracks_embed(out.tracks.tracks))
         view = track_view(out.tracks, owner_id)
         if view is not None:
             kwargs["view"] = view
@@ -90,7 +90,7 @@ async def tell(interaction: discord.Interaction[Any], text: str) -> None:
 async def answer_press(interaction: discord.Interaction[Any], key: ButtonKey) -> None:
     """A track button pressed by its owner: five similar tracks, a clip, or the like or dislike noted."""
     core = client_of(interaction).core
-    user, track = user_ref(interaction.user), key.track_id
+    user, track = DISCORD.user(interaction.user.id), key.track_id
     try:
         if key.act == "p":
             await answer(interaction, lambda: core.pick(user, track), ephemeral=False)

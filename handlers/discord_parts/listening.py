@@ -12,7 +12,7 @@ import discord
 
 from bot.commands import CommandSpec
 from bot.types import Event, Reply, UserMessage
-from handlers.discord_parts.client import PLATFORM, HappyClient, client_of, guild_allowed
+from handlers.discord_parts.client import DISCORD, HappyClient, client_of, guild_allowed, message_of
 from handlers.discord_parts.delivery import answer, message_parts
 from handlers.discord_parts.voice import send_voice_message
 
@@ -46,13 +46,7 @@ def listen_callback(spec: CommandSpec) -> Callable[..., Coroutine[Any, Any, None
 
     async def listen(interaction: discord.Interaction[Any], audio: discord.Attachment) -> None:
         client = client_of(interaction)
-        msg = UserMessage(
-            PLATFORM,
-            str(interaction.user.id),
-            str(interaction.channel_id or interaction.user.id),
-            "",
-            message_id=str(interaction.id),
-        )
+        msg = message_of(interaction, "")
 
         async def call() -> list[Event]:
             if not is_audio(audio):
@@ -77,9 +71,7 @@ async def on_voice_message(client: HappyClient, message: discord.Message) -> Non
     attachment = next((a for a in message.attachments if is_audio(a)), None)
     if attachment is None:
         return
-    msg = UserMessage(
-        PLATFORM, str(message.author.id), str(message.channel.id), "", message_id=str(message.id)
-    )
+    msg = DISCORD.message(message.author.id, message.channel.id, "", message_id=message.id)
     async with message.channel.typing():
         events = await hear(client, msg, attachment)
     await send_to_channel(message, events)
