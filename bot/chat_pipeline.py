@@ -82,7 +82,7 @@ class ChatPipeline:
             events += await self.spoken_reply(reply_text, lang, mode)
         else:
             events += await self.spoken_reply(reply_text, lang, mode)
-            heading = texts.mood_tracks(music_emotion) if confident else texts.UNSURE_TRACKS
+            heading = texts.MOOD_TRACKS.format(emotion=music_emotion) if confident else texts.UNSURE_TRACKS
             events.append(Tracks(heading, self.music.suggestions(suggestions), kind="mood"))
         try:
             await s.io_pool.run(
@@ -131,7 +131,7 @@ class ChatPipeline:
                     )
                     why = spoken.notice
                 except SpeechError as exc:
-                    note, why = None, texts.cannot_speak(exc)
+                    note, why = None, texts.CANNOT_SPEAK.format(reason=exc)
             if note is not None:
                 events.append(note)
             elif mode == "voice":

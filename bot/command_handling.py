@@ -45,9 +45,9 @@ class CommandHandling:
     async def run(self, msg: UserMessage, cmd: Command) -> list[Event]:
         spec = TYPED_COMMANDS.get(cmd.name)
         if spec is None:
-            return error(texts.unknown_command(cmd.name))
+            return error(texts.UNKNOWN_COMMAND.format(name=cmd.name[:40]))
         if spec.role == "admin" and not self.access.is_admin(msg.user):
-            return error(texts.admins_only(spec.name))
+            return error(texts.ADMINS_ONLY.format(name=spec.name))
         return await self.operations[spec.operation](msg, spec, cmd.args[0] if cmd.args else "")
 
     # ---------------------------------------------------------------- operations by name
@@ -102,14 +102,14 @@ class CommandHandling:
     async def set_reply_mode(self, user: UserRef, value: str) -> list[Event]:
         s, value = self.services, value.lower()
         if value not in REPLY_MODES:
-            return error(texts.use_reply_mode((await s.user_settings(user)).reply_mode))
+            return error(texts.USE_REPLY_MODE.format(current=(await s.user_settings(user)).reply_mode))
         await s.io_pool.run(s.store.update_settings, user.key, reply_mode=value)
         return info(texts.REPLY_MODE_SET[value])
 
     async def set_lang(self, user: UserRef, value: str) -> list[Event]:
         s, value = self.services, value.lower()
         if value not in LANG_SETTINGS:
-            return error(texts.use_lang((await s.user_settings(user)).lang))
+            return error(texts.USE_LANG.format(current=(await s.user_settings(user)).lang))
         await s.io_pool.run(s.store.update_settings, user.key, lang=value)
         return info(texts.LANG_SET[value])
 

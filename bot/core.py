@@ -95,7 +95,7 @@ class DialogueCore:
         if not text:
             return error(texts.EMPTY)
         if len(msg.text) > limit:
-            return error(texts.too_long(len(msg.text), limit))
+            return error(texts.TOO_LONG.format(chars=len(msg.text), limit=limit))
         cmd = parse_command(text)
         if cmd is not None:
             return await self._guarded(msg.user, lambda: self.commands.run(msg, cmd))
@@ -187,7 +187,7 @@ class DialogueCore:
             return error(texts.BUSY)
         except StoreError as exc:
             outcome = "database_error"
-            return error(texts.database_error(exc))
+            return error(texts.DATABASE_ERROR.format(reason=exc))
         except Exception:
             log.exception("unexpected error for %s", user.platform)
             return error(texts.SORRY)

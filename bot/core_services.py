@@ -10,7 +10,7 @@ import functools
 import random
 from collections.abc import Awaitable
 from datetime import UTC, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.batching import MicroBatcher
 from bot.components import Components
@@ -55,20 +55,13 @@ class CoreServices:
         self.stt_pool = WorkerPool("stt", 1, LISTEN_BACKLOG)
         self.metrics = StageMetrics()
         max_wait_s = limits.max_wait_ms / 1000.0
-        self.emotion_batcher = MicroBatcher(
-            components.classifier.classify,
-            self.model_pool,
-            max_batch=CLASSIFY_BATCH,
-            max_queued=limits.max_pending,
-            max_wait_s=max_wait_s,
-        )
-        self.reply_batcher = MicroBatcher(
-            components.dialogue.respond,
-            self.model_pool,
-            max_batch=CLASSIFY_BATCH,
-            max_queued=limits.max_pending,
-            max_wait_s=max_wait_s,
-        )
+        on_models: dict[str, Any] = {
+            "max_batch": CLASSIFY_BATCH,
+            "max_queued": limits.max_pending,
+            "max_wait_s": max_wait_s,
+        }
+        self.emotion_batcher = MicroBatcher(components.classifier.classify, self.model_pool, **on_models)
+        self.reply_batcher = MicroBatcher(components.dialogue.respond, self.model_pool, **on_models)
         self.generator_batcher = MicroBatcher(
             components.generator.generate,
             self.generator_pool,

@@ -66,13 +66,13 @@ class MusicOperations:
         s = self.services
         last = await s.io_pool.run(s.store.last_offer, user.key)
         if not arg:
-            return Chosen("", texts.which_one(verb, len(last)))
+            return Chosen("", texts.WHICH_ONE.format(verb=verb, offered=max(len(last), 1)))
         if arg.isdigit():
             if not last:
                 return Chosen("", texts.NO_SUGGESTIONS_YET)
             n = int(arg)
             if not 1 <= n <= len(last):
-                return Chosen("", texts.no_such_suggestion(arg, len(last)))
+                return Chosen("", texts.NO_SUCH_SUGGESTION.format(arg=arg[:6], offered=len(last)))
             return Chosen(last[n - 1])
         return Chosen(arg[:32])
 
@@ -98,7 +98,7 @@ class MusicOperations:
         liked, disliked = await self._feedback_ids(user)
         similar = await s.io_pool.run(library.similar, track_id, 5, liked=liked, disliked=disliked)
         await s.io_pool.run(s.store.record_pick, user.key, track_id, [t.track.id for t in similar])
-        heading = texts.tracks_like(track.title, track.artist)
+        heading = texts.TRACKS_LIKE.format(title=track.title, artist=track.artist)
         return [Tracks(heading, self.suggestions(similar), kind="similar", source_id=track_id)]
 
     async def feedback(self, user: UserRef, track_id: str, liked: bool) -> list[Event]:
@@ -109,7 +109,7 @@ class MusicOperations:
         if track is None:
             return error(texts.TRACK_GONE)
         await s.io_pool.run(s.store.set_feedback, user.key, track_id, 1 if liked else -1)
-        return info(texts.liked(track.title) if liked else texts.disliked(track.title))
+        return info((texts.LIKED if liked else texts.DISLIKED).format(title=track.title))
 
     async def play(self, user: UserRef, track_id: str) -> list[Event]:
         s = self.services
@@ -121,7 +121,7 @@ class MusicOperations:
         try:
             clip = await s.io_pool.run(make_clip, track.path, s.settings.music.clip_seconds)
         except ClipError as exc:
-            return error(texts.cannot_play(track.title, exc))
+            return error(texts.CANNOT_PLAY.format(title=track.title, reason=exc))
         return [
             AudioClip(
                 clip.data,
@@ -148,7 +148,7 @@ class MusicOperations:
             return error(texts.unknown_mood(emotion))
         suggestions = await self.recommend_for(chosen, *await self._feedback_ids(user))
         await s.io_pool.run(s.store.record_offer, user.key, [t.track.id for t in suggestions])
-        return [Tracks(texts.tracks_for(chosen), self.suggestions(suggestions), kind="mood")]
+        return [Tracks(texts.TRACKS_FOR.format(emotion=chosen), self.suggestions(suggestions), kind="mood")]
 
     async def compose(self, user: UserRef, emotion: str | None) -> list[Event]:
         s = self.services

@@ -43,68 +43,24 @@ LANG_SET = {
 }
 
 
-def too_long(chars: int, limit: int) -> str:
-    return (
-        f"That message is {chars:,} characters long; I can read up to {limit:,}. "
-        "Could you send a shorter one?"
-    )
-
-
-def database_error(reason: object) -> str:
-    return f"Sorry, {reason}."
-
-
-def unknown_command(name: str) -> str:
-    return f"I don't know /{name[:40]}. Try /help for the list of commands."
-
-
-def admins_only(name: str) -> str:
-    return f"/{name} is for admins only."
-
-
-def which_one(verb: str, offered: int) -> str:
-    return f"Which one? Use /{verb} N with N from 1 to {max(offered, 1)}."
-
-
-def no_such_suggestion(arg: str, offered: int) -> str:
-    return f"There's no suggestion {arg[:6]}; pick 1 to {offered} from my last list."
-
-
-def use_reply_mode(current: str) -> str:
-    return f"Use /voice auto, /voice text, /voice voice or /voice both (now: {current})."
-
-
-def use_lang(current: str) -> str:
-    return f"Use /lang auto, /lang en or /lang ko (now: {current})."
+TOO_LONG = (
+    "That message is {chars:,} characters long; I can read up to {limit:,}. Could you send a shorter one?"
+)
+DATABASE_ERROR = "Sorry, {reason}."
+UNKNOWN_COMMAND = "I don't know /{name}. Try /help for the list of commands."
+ADMINS_ONLY = "/{name} is for admins only."
+WHICH_ONE = "Which one? Use /{verb} N with N from 1 to {offered}."
+NO_SUCH_SUGGESTION = "There's no suggestion {arg}; pick 1 to {offered} from my last list."
+USE_REPLY_MODE = "Use /voice auto, /voice text, /voice voice or /voice both (now: {current})."
+USE_LANG = "Use /lang auto, /lang en or /lang ko (now: {current})."
+MOOD_TRACKS = "Five tracks for your {emotion}:"
+TRACKS_FOR = "Five tracks for {emotion}:"
+TRACKS_LIKE = "Five tracks like “{title}” by {artist}:"
+LIKED = "👍 Noted — I'll suggest more like “{title}”."
+DISLIKED = "👎 Got it — fewer like “{title}”."
+CANNOT_PLAY = "I couldn't play “{title}”: {reason}."
+CANNOT_SPEAK = "I couldn't speak this one ({reason})"
 
 
 def unknown_mood(emotion: str | None) -> str:
     return f"I don't know the mood “{(emotion or '')[:30]}”. Try one of: {', '.join(EMOTIONS)}."
-
-
-def mood_tracks(emotion: str) -> str:
-    return f"Five tracks for your {emotion}:"
-
-
-def tracks_for(emotion: str) -> str:
-    return f"Five tracks for {emotion}:"
-
-
-def tracks_like(title: str, artist: str) -> str:
-    return f"Five tracks like “{title}” by {artist}:"
-
-
-def liked(title: str) -> str:
-    return f"👍 Noted — I'll suggest more like “{title}”."
-
-
-def disliked(title: str) -> str:
-    return f"👎 Got it — fewer like “{title}”."
-
-
-def cannot_play(title: str, reason: object) -> str:
-    return f"I couldn't play “{title}”: {reason}."
-
-
-def cannot_speak(reason: object) -> str:
-    return f"I couldn't speak this one ({reason})"

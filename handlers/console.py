@@ -13,8 +13,8 @@ from typing import Any, TextIO
 
 from bot.commands import parse_command
 from bot.core import DialogueCore
-from bot.types import EmotionEvent, Event, Heard, Reply, Tracks, UserMessage
-from handlers.layout import Attachment, HeardText, Image, Mood, PlatformUsers, Text, TrackList, Voice, layout
+from bot.types import AudioClip, EmotionEvent, Event, Heard, MoodChart, Reply, Tracks, UserMessage, VoiceNote
+from handlers.layout import Mood, PlatformUsers, Text, TrackList, layout
 
 CONSOLE = PlatformUsers("console")
 QUIT = ("/quit", "/exit")  # leaving the terminal is the console's own business, like Ctrl-D
@@ -129,23 +129,22 @@ class ConsoleAdapter:
             match block:
                 case Text():
                     out.replies.append(Reply(block.text, block.kind))
-                case HeardText():
-                    out.heard = block.heard
+                case Heard():
+                    out.heard = block
                 case Mood():
                     out.emotion = block.emotion
                 case TrackList():
                     out.tracks = block.tracks
                     out.tracks_first = not out.replies
-                case Voice():
-                    out.voice = self._save(block.note.ogg, "voice", ".ogg")
-                case Attachment():
-                    clip = block.clip
-                    out.audio = self._save(clip.data, "audio", Path(clip.filename).suffix or ".bin")
-                    if clip.caption:
-                        out.replies.append(Reply(clip.caption, kind="info"))
-                case Image():
-                    out.chart = self._save(block.chart.png, "mood", ".png")
-                    out.replies.append(Reply(block.chart.caption, kind="info"))
+                case VoiceNote():
+                    out.voice = self._save(block.ogg, "voice", ".ogg")
+                case AudioClip():
+                    out.audio = self._save(block.data, "audio", Path(block.filename).suffix or ".bin")
+                    if block.caption:
+                        out.replies.append(Reply(block.caption, kind="info"))
+                case MoodChart():
+                    out.chart = self._save(block.png, "mood", ".png")
+                    out.replies.append(Reply(block.caption, kind="info"))
         return out
 
     def _save(self, data: bytes, prefix: str, suffix: str) -> Path:

@@ -1,7 +1,8 @@
 """The one renderer: the core's events → a neutral outgoing layout every adapter maps to its platform.
 
 A layout is a list of blocks in the order the core answered: text, what was heard, the mood, a
-track list with its buttons, an audio attachment, a voice note, an image. The mood joins the first
+track list with its buttons, an audio attachment, a voice note, an image (the last four are the
+core's own neutral events, carried as they are). The mood joins the first
 track list here, and only here (``TrackList.mood``); a :class:`Mood` block still stands at its
 place for adapters that show it apart, marked ``joined`` when a track list carries it too.
 Adapters decide how each block looks (a Telegram message, a Discord embed, a JSON event, a line
@@ -43,13 +44,6 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
-class HeardText:
-    """What was heard in the user's voice message."""
-
-    heard: Heard
-
-
-@dataclass(frozen=True, slots=True)
 class Mood:
     """The classified emotion; ``joined`` when a track list in the same layout carries it."""
 
@@ -78,28 +72,9 @@ class TrackList:
         return [b for b in self.buttons if b.action == action]
 
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """Playable audio: a track clip or a composed melody."""
-
-    clip: AudioClip
-
-
-@dataclass(frozen=True, slots=True)
-class Voice:
-    """A spoken reply."""
-
-    note: VoiceNote
-
-
-@dataclass(frozen=True, slots=True)
-class Image:
-    """The mood chart."""
-
-    chart: MoodChart
-
-
-Block = Text | HeardText | Mood | TrackList | Attachment | Voice | Image
+Block = Text | Heard | Mood | TrackList | AudioClip | VoiceNote | MoodChart
+"""Heard (what was heard), AudioClip (an audio attachment), VoiceNote and MoodChart (an image) are
+already neutral: the layout carries them as they are."""
 
 
 def track_buttons(tracks: Tracks) -> tuple[TrackButton, ...]:
@@ -121,19 +96,13 @@ def layout(events: list[Event]) -> list[Block]:
         match event:
             case Reply():
                 blocks.append(Text(event.text, event.kind))
-            case Heard():
-                blocks.append(HeardText(event))
             case EmotionEvent():
                 blocks.append(Mood(event, joined=first_tracks is not None and event is emotion))
             case Tracks():
                 mood = emotion if event is first_tracks else None
                 blocks.append(TrackList(event, mood, track_buttons(event)))
-            case AudioClip():
-                blocks.append(Attachment(event))
-            case VoiceNote():
-                blocks.append(Voice(event))
-            case MoodChart():
-                blocks.append(Image(event))
+            case Heard() | AudioClip() | VoiceNote() | MoodChart():
+                blocks.append(event)
             case _:
                 blocks.append(Text(event.as_text(), "info"))
     return blocks

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.types import AudioClip, Event, MoodChart, Tracks, VoiceNote
-from handlers.layout import Attachment, HeardText, Image, Mood, Text, TrackList, Voice, layout
+from bot.types import AudioClip, Event, Heard, MoodChart, Tracks, VoiceNote
+from handlers.layout import Mood, Text, TrackList, layout
 from handlers.text import clip
 
 MAX_CONTENT = 2000
@@ -53,8 +53,8 @@ def split_events(events: list[Event], size_limit: int | None = None) -> Outgoing
                 out.lines.append(f"⚠️ {block.text}")
             case Text():
                 out.lines.append(block.text)
-            case HeardText():
-                out.lines.append(block.heard.as_text())
+            case Heard():
+                out.lines.append(block.as_text())
             case Mood():
                 top = block.emotion.scores.get(block.emotion.label, 0.0)
                 out.lines.insert(0, f"-# mood: {block.emotion.label} {top:.0%}")
@@ -62,17 +62,17 @@ def split_events(events: list[Event], size_limit: int | None = None) -> Outgoing
                 out.tracks = block
             case TrackList():
                 out.lines.append(block.tracks.as_text())
-            case Image() if out.chart is None:
-                out.chart = block.chart
-            case Image():
-                out.lines.append(block.chart.as_text())
-            case Voice():
-                out.voice.append(block.note)
-            case Attachment() if len(block.clip.data) <= limit:
-                out.clips.append(block.clip)
-                out.lines.append(block.clip.as_text())
-            case Attachment():
-                out.lines.append(block.clip.as_text() + " (too large to attach here)")
+            case MoodChart() if out.chart is None:
+                out.chart = block
+            case MoodChart():
+                out.lines.append(block.as_text())
+            case VoiceNote():
+                out.voice.append(block)
+            case AudioClip() if len(block.data) <= limit:
+                out.clips.append(block)
+                out.lines.append(block.as_text())
+            case AudioClip():
+                out.lines.append(block.as_text() + " (too large to attach here)")
     return out
 
 

@@ -11,8 +11,8 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.types import AudioClip, Event
-from handlers.layout import Attachment, HeardText, Image, Mood, Text, TrackList, Voice, layout
+from bot.types import AudioClip, Event, Heard, MoodChart, VoiceNote
+from handlers.layout import Mood, Text, TrackList, layout
 from handlers.telegram_parts.buttons import ButtonSigner, track_keyboard
 from handlers.text import clip
 
@@ -78,22 +78,22 @@ class ChatRenderer:
                     await self.text(heading, track_keyboard(block.tracks, self.owner_id, self.signer))
                 case Text():
                     await self.text(block.text)
-                case HeardText():
-                    await self.text(block.heard.as_text())
-                case Voice():
+                case Heard():
+                    await self.text(block.as_text())
+                case VoiceNote():
                     await self.bot.send_voice(
                         self.chat_id,
-                        InputFile(block.note.ogg, filename="reply.ogg"),
-                        duration=max(1, round(block.note.duration_s)),
+                        InputFile(block.ogg, filename="reply.ogg"),
+                        duration=max(1, round(block.duration_s)),
                         reply_parameters=self.reply,
                     )
-                case Attachment():
-                    await self.audio(block.clip)
-                case Image():
+                case AudioClip():
+                    await self.audio(block)
+                case MoodChart():
                     await self.bot.send_photo(
                         self.chat_id,
-                        InputFile(block.chart.png, filename=f"mood-{block.chart.period}.png"),
-                        caption=clip(block.chart.caption, MAX_CAPTION),
+                        InputFile(block.png, filename=f"mood-{block.period}.png"),
+                        caption=clip(block.caption, MAX_CAPTION),
                         reply_parameters=self.reply,
                     )
 

@@ -4,8 +4,8 @@ media store and travel as per-session URLs."""
 from __future__ import annotations
 
 from bot.mood_chart import SIZE_PX
-from bot.types import Event, UserRef
-from handlers.layout import Attachment, Block, HeardText, Image, Mood, Text, TrackList, Voice, layout
+from bot.types import AudioClip, Event, Heard, MoodChart, UserRef, VoiceNote
+from handlers.layout import Block, Mood, Text, TrackList, layout
 from handlers.web.media_store import MediaStore
 from handlers.web.schemas import (
     AudioOut,
@@ -32,9 +32,8 @@ def _render(block: Block, user: UserRef, media: MediaStore) -> EventOut:
     match block:
         case Text():
             return ReplyOut(text=block.text, kind=block.kind)
-        case HeardText():
-            heard = block.heard
-            return HeardOut(text=heard.text, lang=heard.lang, confidence=heard.confidence)
+        case Heard():
+            return HeardOut(text=block.text, lang=block.lang, confidence=block.confidence)
         case Mood():
             return EmotionOut(label=block.emotion.label, scores=dict(block.emotion.scores))
         case TrackList():
@@ -56,8 +55,8 @@ def _render(block: Block, user: UserRef, media: MediaStore) -> EventOut:
                     for t in tracks.tracks
                 ],
             )
-        case Voice():
-            note = block.note
+        case VoiceNote():
+            note = block
             audio_id = media.put(user.key, note.ogg, "audio/ogg", "voice.ogg")
             return VoiceOut(
                 url=AUDIO_PATH + audio_id,
@@ -67,8 +66,8 @@ def _render(block: Block, user: UserRef, media: MediaStore) -> EventOut:
                 engine=note.engine,
                 text=note.text,
             )
-        case Attachment():
-            clip = block.clip
+        case AudioClip():
+            clip = block
             audio_id = media.put(user.key, clip.data, clip.mime, clip.filename)
             return AudioOut(
                 url=AUDIO_PATH + audio_id,
@@ -79,8 +78,8 @@ def _render(block: Block, user: UserRef, media: MediaStore) -> EventOut:
                 performer=clip.performer,
                 caption=clip.caption,
             )
-        case Image():
-            chart = block.chart
+        case MoodChart():
+            chart = block
             chart_id = media.put(user.key, chart.png, "image/png", f"mood-{chart.period}.png")
             width, height = SIZE_PX
             return MoodChartOut(
