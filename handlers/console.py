@@ -14,7 +14,8 @@ from typing import Any, TextIO
 from bot.commands import parse_command
 from bot.core import DialogueCore
 from bot.types import AudioClip, EmotionEvent, Event, Heard, MoodChart, Reply, Tracks, UserMessage, VoiceNote
-from handlers.layout import Mood, PlatformUsers, Text, TrackList, layout
+from handlers.base import PlatformUsers
+from handlers.layout import Mood, Text, TrackList, layout
 
 CONSOLE = PlatformUsers("console")
 QUIT = ("/quit", "/exit")  # leaving the terminal is the console's own business, like Ctrl-D

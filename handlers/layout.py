@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.commands import Platform
 from bot.types import (
     AudioClip,
     EmotionEvent,
@@ -24,8 +23,6 @@ from bot.types import (
     Reply,
     Tracks,
     TrackSuggestion,
-    UserMessage,
-    UserRef,
     VoiceNote,
 )
 
@@ -106,19 +103,3 @@ def layout(events: list[Event]) -> list[Block]:
             case _:
                 blocks.append(Text(event.as_text(), "info"))
     return blocks
-
-
-@dataclass(frozen=True, slots=True)
-class PlatformUsers:
-    """Users and messages of one platform: its name is written here once per adapter."""
-
-    platform: Platform
-
-    def user(self, user_id: int | str) -> UserRef:
-        return UserRef(self.platform, str(user_id))
-
-    def message(
-        self, user_id: int | str, chat_id: int | str, text: str, message_id: int | str | None = None
-    ) -> UserMessage:
-        mid = None if message_id is None else str(message_id)
-        return UserMessage(self.platform, str(user_id), str(chat_id), text, message_id=mid)

@@ -11,7 +11,7 @@ from discord import app_commands
 from bot.core import DialogueCore
 from bot.types import UserMessage
 from config import Settings
-from handlers.layout import PlatformUsers
+from handlers.base import PlatformUsers
 
 DISCORD = PlatformUsers("discord")
 

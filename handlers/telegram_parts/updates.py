@@ -18,7 +18,7 @@ from bot.commands import parse_command
 from bot.core import DialogueCore
 from bot.texts import SORRY
 from bot.types import Event, Reply, UserRef
-from handlers.layout import PlatformUsers
+from handlers.base import PlatformUsers
 from handlers.telegram_parts.buttons import ButtonSigner, Press, mark_feedback
 from handlers.telegram_parts.render import ChatRenderer, chat_action
 

@@ -8,7 +8,7 @@ import hmac
 import secrets
 
 from bot.types import UserRef
-from handlers.layout import PlatformUsers
+from handlers.base import PlatformUsers
 
 COOKIE = "happytalk_session"
 MAX_AGE_S = 365 * 24 * 3600
