@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT))  # the fake server lives with the tests
 
 from pydantic import SecretStr  # noqa: E402
 
-from bot.core import BUSY, DialogueCore  # noqa: E402
+from bot.core import DialogueCore  # noqa: E402
 from bot.loadtest import BUSY_PAUSE_S, MESSAGES, rss_mb  # noqa: E402
+from bot.texts import BUSY  # noqa: E402
 from tests.handlers.telegram.fake_bot_api import FakeBotAPI, payload  # noqa: E402
 
 TOKEN = "7000000001:AAHbench-telegram-token"

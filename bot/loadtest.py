@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.core import BUSY, DialogueCore
+from bot.core import DialogueCore
+from bot.texts import BUSY
 from bot.types import Heard, MoodChart, Reply, Tracks
 from handlers.testing import TestAdapter
 
@@ -126,7 +127,7 @@ def voice_note_for_load(core: DialogueCore) -> bytes:
     """A 10-second English voice note, spoken offline (the one ``happytalk bench stt`` times)."""
     from ml.stt.bench import TEN_SECONDS
 
-    speaker = core.c.speaker
+    speaker = core.components.speaker
     if speaker is None:
         raise RuntimeError("voice notes need the speech engine")
     return speaker.synthesize(TEN_SECONDS, "en").ogg

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Protocol
+
+from bot.commands import Platform
+from bot.types import UserMessage, UserRef
 
 
 class AdapterConfigError(Exception):
@@ -22,3 +26,19 @@ class Adapter(Protocol):
 
     def is_up(self) -> bool:
         """Whether the adapter is connected and taking updates now."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformUsers:
+    """Users and messages of one platform: its name is written here once per adapter."""
+
+    platform: Platform
+
+    def user(self, user_id: int | str) -> UserRef:
+        return UserRef(self.platform, str(user_id))
+
+    def message(
+        self, user_id: int | str, chat_id: int | str, text: str, message_id: int | str | None = None
+    ) -> UserMessage:
+        mid = None if message_id is None else str(message_id)
+        return UserMessage(self.platform, str(user_id), str(chat_id), text, message_id=mid)

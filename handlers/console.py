@@ -13,18 +13,11 @@ from typing import Any, TextIO
 
 from bot.commands import parse_command
 from bot.core import DialogueCore
-from bot.types import (
-    AudioClip,
-    EmotionEvent,
-    Event,
-    Heard,
-    MoodChart,
-    Reply,
-    Tracks,
-    UserMessage,
-    VoiceNote,
-)
+from bot.types import AudioClip, EmotionEvent, Event, Heard, MoodChart, Reply, Tracks, UserMessage, VoiceNote
+from handlers.base import PlatformUsers
+from handlers.layout import Mood, Text, TrackList, layout
 
+CONSOLE = PlatformUsers("console")
 QUIT = ("/quit", "/exit")  # leaving the terminal is the console's own business, like Ctrl-D
 LISTEN_USAGE = "Use /listen PATH with a voice note or audio file (OGG, MP3, M4A, WAV, WebM)."
 
@@ -101,9 +94,7 @@ class ConsoleAdapter:
             if not line.strip() and self.json_mode:
                 continue
             self._count += 1
-            msg = UserMessage(
-                "console", self.user_id, "console", line.rstrip("\n"), message_id=str(self._count)
-            )
+            msg = CONSOLE.message(self.user_id, "console", line.rstrip("\n"), message_id=self._count)
             rendered = self.render(await self._answer(msg))
             if self.json_mode:
                 self._print(json.dumps(rendered.as_json(), ensure_ascii=False))
@@ -133,29 +124,28 @@ class ConsoleAdapter:
         return line if line else None
 
     def render(self, events: list[Event]) -> Rendered:
+        """The layout's blocks as the terminal shows them; files are saved and their paths printed."""
         out = Rendered()
-        for event in events:
-            match event:
-                case Reply():
-                    out.replies.append(event)
+        for block in layout(events):
+            match block:
+                case Text():
+                    out.replies.append(Reply(block.text, block.kind))
                 case Heard():
-                    out.heard = event
-                case EmotionEvent():
-                    out.emotion = event
-                case Tracks():
-                    out.tracks = event
+                    out.heard = block
+                case Mood():
+                    out.emotion = block.emotion
+                case TrackList():
+                    out.tracks = block.tracks
                     out.tracks_first = not out.replies
                 case VoiceNote():
-                    out.voice = self._save(event.ogg, "voice", ".ogg")
+                    out.voice = self._save(block.ogg, "voice", ".ogg")
                 case AudioClip():
-                    out.audio = self._save(event.data, "audio", Path(event.filename).suffix or ".bin")
-                    if event.caption:
-                        out.replies.append(Reply(event.caption, kind="info"))
+                    out.audio = self._save(block.data, "audio", Path(block.filename).suffix or ".bin")
+                    if block.caption:
+                        out.replies.append(Reply(block.caption, kind="info"))
                 case MoodChart():
-                    out.chart = self._save(event.png, "mood", ".png")
-                    out.replies.append(Reply(event.caption, kind="info"))
-                case _:
-                    out.replies.append(Reply(event.as_text(), kind="info"))
+                    out.chart = self._save(block.png, "mood", ".png")
+                    out.replies.append(Reply(block.caption, kind="info"))
         return out
 
     def _save(self, data: bytes, prefix: str, suffix: str) -> Path:

@@ -16,7 +16,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken
 from telegram.ext import Application
 
-from bot.commands import ADMIN_COMMANDS, COMMANDS
+from bot.commands import available
 from bot.core import DialogueCore
 from config import Settings
 from handlers.base import AdapterConfigError
@@ -58,8 +58,9 @@ def build_application(
     return app
 
 
-def _descriptions(commands: dict[str, str]) -> list[BotCommand]:
-    return [BotCommand(name, desc.split(" — ")[-1][:256]) for name, desc in commands.items()]
+def menu(*, admin: bool = False) -> list[BotCommand]:
+    """The command menu from the registry: the commands available on Telegram (admins': theirs too)."""
+    return [BotCommand(spec.name, spec.help_en[:256]) for spec in available("telegram", admin=admin)]
 
 
 def admin_chat_ids(ids: list[str]) -> list[int]:
@@ -74,8 +75,8 @@ def admin_chat_ids(ids: list[str]) -> list[int]:
 
 async def register_commands(bot: Bot, settings: Settings) -> None:
     """The command menu; admins' private chats also list the admin commands."""
-    await bot.set_my_commands(_descriptions(COMMANDS))
-    with_admin = _descriptions({**COMMANDS, **ADMIN_COMMANDS})
+    await bot.set_my_commands(menu())
+    with_admin = menu(admin=True)
     for chat_id in admin_chat_ids(settings.access.admin_ids):
         with contextlib.suppress(BadRequest, Forbidden):  # an admin who never opened the bot
             await bot.set_my_commands(with_admin, scope=BotCommandScopeChat(chat_id))

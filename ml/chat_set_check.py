@@ -14,7 +14,6 @@ people write, so the reply filter's word list is not applied) and near-duplicate
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from collections import Counter
@@ -30,7 +29,7 @@ from ml.emotion import chat
 from ml.emotion.chat import COLUMNS, ChatMessage
 from ml.emotion.labels import LABELS
 from ml.lang import hangul_ratio
-from ml.written_tsv import read_slice, write
+from ml.written_tsv import WrittenSet, check_main, read_slice
 
 TOPICS = (
     *("love", "family", "friends", "work", "school", "health", "money", "pets", "daily", "food"),
@@ -166,28 +165,8 @@ def stats(train: Sequence[ChatMessage], heldout: Sequence[ChatMessage]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--merge", nargs="+", type=Path, help="writers' slice files to merge")
-    parser.add_argument(
-        "--append", action="store_true", help="with --merge: keep the current files and add the new rows"
-    )
-    parser.add_argument("--stats", action="store_true", help="print coverage tables (Markdown)")
-    args = parser.parse_args(argv)
-    if args.stats:
-        print(stats(chat.load("train"), chat.load("heldout")))
-        return 0
-    if args.merge:
-        old_train, old_held = (chat.load("train"), chat.load("heldout")) if args.append else ([], [])
-        train, heldout, dropped = merge(args.merge, [*old_train, *old_held])
-        train, heldout = [*old_train, *train], [*old_held, *heldout]
-        write(train, COLUMNS, chat.path_of("train"))
-        write(heldout, COLUMNS, chat.path_of("heldout"))
-        print("\n".join(dropped))
-        print(f"kept {len(train)} train + {len(heldout)} held-out; dropped {len(dropped)}")
-        return 0
-    problems = check(chat.load("train"), chat.load("heldout"))
-    print("\n".join(problems) or "no problems")
-    return 1 if problems else 0
+    written = WrittenSet(COLUMNS, chat.load, chat.path_of, merge, check, stats)
+    return check_main(written, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import astuple, fields
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 Row = TypeVar("Row")
+Split = Literal["train", "heldout"]
 
 
 def read_slice(path: Path, row_type: type[Row]) -> list[Row]:
@@ -26,3 +28,42 @@ def write(rows: Sequence[Any], columns: Sequence[str], path: Path) -> None:
     """A TSV with a ``columns`` header (fields hold no tabs or line breaks: :func:`read_slice`)."""
     lines = ["\t".join(columns), *("\t".join(astuple(r)) for r in rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class WrittenSet(Generic[Row]):
+    """A project-written set's train and held-out files, and how to merge, check and count them."""
+
+    columns: Sequence[str]
+    load: Callable[[Split], list[Row]]
+    path_of: Callable[[Split], Path]
+    merge: Callable[[list[Path], list[Row]], tuple[list[Row], list[Row], list[str]]]
+    check: Callable[[list[Row], list[Row]], list[str]]
+    stats: Callable[[list[Row], list[Row]], str]
+
+
+def check_main(written: WrittenSet[Row], description: str, argv: Sequence[str] | None = None) -> int:
+    """The command line of a set's checker: ``--merge`` writers' slices (``--append`` to keep the
+    current rows), ``--stats``, or check the set (exit 1 on any problem)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--merge", nargs="+", type=Path, help="writers' slice files to merge")
+    parser.add_argument(
+        "--append", action="store_true", help="with --merge: keep the current files and add the new rows"
+    )
+    parser.add_argument("--stats", action="store_true", help="print coverage tables (Markdown)")
+    args = parser.parse_args(argv)
+    if args.stats:
+        print(written.stats(written.load("train"), written.load("heldout")))
+        return 0
+    if args.merge:
+        old_train, old_held = (written.load("train"), written.load("heldout")) if args.append else ([], [])
+        train, heldout, dropped = written.merge(args.merge, [*old_train, *old_held])
+        train, heldout = [*old_train, *train], [*old_held, *heldout]
+        write(train, written.columns, written.path_of("train"))
+        write(heldout, written.columns, written.path_of("heldout"))
+        print("\n".join(dropped))
+        print(f"kept {len(train)} train + {len(heldout)} held-out; dropped {len(dropped)}")
+        return 0
+    problems = written.check(written.load("train"), written.load("heldout"))
+    print("\n".join(problems) or "no problems")
+    return 1 if problems else 0

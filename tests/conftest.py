@@ -113,7 +113,7 @@ async def core(_shared_core: DialogueCore, settings: Settings) -> AsyncIterator[
     from bot.core import DialogueCore
     from bot.store import Store
 
-    fresh = DialogueCore(settings, Store(settings.sqlalchemy_url), _shared_core.c)
+    fresh = DialogueCore(settings, Store(settings.sqlalchemy_url), _shared_core.components)
     yield fresh
     fresh.stop_workers()
     fresh.store.close()
@@ -129,7 +129,7 @@ def make_core(_shared_core: DialogueCore, tmp_path: Path, shared_data_dir: Path)
 
     def factory(**overrides: Any) -> DialogueCore:
         s = make_settings(shared_data_dir, tmp_path, **overrides)
-        c = DialogueCore(s, Store(s.sqlalchemy_url), _shared_core.c)
+        c = DialogueCore(s, Store(s.sqlalchemy_url), _shared_core.components)
         made.append(c)
         return c
 
@@ -142,7 +142,7 @@ def make_core(_shared_core: DialogueCore, tmp_path: Path, shared_data_dir: Path)
 @pytest.fixture(scope="session")
 def speak(_shared_core: DialogueCore) -> Any:
     """``speak(text, lang="en") -> bytes``: an OGG/Opus voice note of ``text`` (offline espeak-ng)."""
-    speaker = _shared_core.c.speaker
+    speaker = _shared_core.components.speaker
     assert speaker is not None
     spoken: dict[tuple[str, str], bytes] = {}
 

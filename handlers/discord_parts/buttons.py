@@ -1,9 +1,10 @@
 """Track buttons: persistent components whose custom id carries everything a press needs.
 
 A custom id is ``ht:<action>:<owner id>:<issued, base 36 seconds>:<track id>`` with action
-``p`` (five similar tracks), ``l`` (like) or ``d`` (dislike). Because the id holds the owner
-and the track, presses work after a restart with no stored view; because it holds the time
-it was issued, old buttons expire cleanly (the press removes them and says so).
+``p`` (five similar tracks), ``a`` (a clip, on tracks with audio), ``l`` (like) or ``d``
+(dislike). Because the id holds the owner and the track, presses work after a restart with no
+stored view; because it holds the time it was issued, old buttons expire cleanly (the press
+removes them and says so).
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from discord.ui import Button, DynamicItem, LayoutView, View
 
 from bot.types import Tracks
 from handlers.discord_parts.client import client_of, guild_allowed
+from handlers.layout import ButtonAction, TrackList, track_buttons
 from handlers.text import clip
 
-Action = Literal["p", "l", "d"]
-TEMPLATE = r"ht:(?P<act>[pld]):(?P<owner>[0-9]{1,20}):(?P<at>[0-9a-z]{1,12}):(?P<track>.{1,64})"
+Action = Literal["p", "a", "l", "d"]
+ACTIONS: tuple[Action, ...] = ("p", "a", "l", "d")  # one row of buttons each, in this order
+CODES: dict[ButtonAction, Action] = {"similar": "p", "play": "a", "like": "l", "dislike": "d"}
+TEMPLATE = r"ht:(?P<act>[pald]):(?P<owner>[0-9]{1,20}):(?P<at>[0-9a-z]{1,12}):(?P<track>.{1,64})"
 MAX_CUSTOM_ID = 100
 NOT_YOURS = "These suggestions were for someone else — use /chat or /recommend to get your own. 🙂"
 EXPIRED = "Those suggestions have expired — use /chat or /recommend for fresh ones."
@@ -59,7 +63,7 @@ class ButtonKey:
 
     @classmethod
     def _from_match(cls, m: re.Match[str]) -> ButtonKey:
-        act: Action = "p" if m["act"] == "p" else ("l" if m["act"] == "l" else "d")
+        act = next(a for a in ACTIONS if a == m["act"])
         return cls(act, int(m["owner"]), int(m["at"], 36), m["track"])
 
 
@@ -69,11 +73,12 @@ class TrackButton(DynamicItem[Button[View]], template=TEMPLATE):
     def __init__(self, key: ButtonKey, label: str | None = None, emoji: str | None = None) -> None:
         style = {
             "p": discord.ButtonStyle.primary,
+            "a": discord.ButtonStyle.secondary,
             "l": discord.ButtonStyle.success,
             "d": discord.ButtonStyle.secondary,
         }[key.act]
-        row = {"p": 0, "l": 1, "d": 2}[key.act]
-        super().__init__(Button(label=label, emoji=emoji, style=style, custom_id=key.custom_id), row=row)
+        button = Button[View](label=label, emoji=emoji, style=style, custom_id=key.custom_id)
+        super().__init__(button, row=ACTIONS.index(key.act))
         self.key = key
 
     @classmethod
@@ -103,20 +108,23 @@ class TrackButton(DynamicItem[Button[View]], template=TEMPLATE):
         await client_of(interaction).answer_press(interaction, self.key)
 
 
-def track_view(tracks: Tracks, owner_id: int, now: float | None = None) -> View | None:
-    """A row of numbered track buttons, a row of 👍 and a row of 👎 (``None`` if no ids fit)."""
+def track_view(tracks: Tracks | TrackList, owner_id: int, now: float | None = None) -> View | None:
+    """A row of numbered track buttons, a row of ▶ for the tracks with audio, a row of 👍 and a row
+    of 👎 (``None`` if no ids fit)."""
     issued = int(time.time() if now is None else now)
+    buttons = tracks.buttons if isinstance(tracks, TrackList) else track_buttons(tracks)
     view = View(timeout=None)
-    acts: tuple[Action, ...] = ("p", "l", "d")
-    for act in acts:
-        for n, t in enumerate(tracks.tracks[:5], 1):
-            key = ButtonKey(act, owner_id, issued, t.id)
-            if len(key.custom_id) > MAX_CUSTOM_ID or ButtonKey.parse(key.custom_id) != key:
-                continue
-            if act == "p":
-                view.add_item(TrackButton(key, label=clip(f"{n}. {t.title}", 80)))
-            else:
-                view.add_item(TrackButton(key, label=str(n), emoji="👍" if act == "l" else "👎"))
+    for button in sorted(buttons, key=lambda b: ACTIONS.index(CODES[b.action])):
+        n, act = button.number, CODES[button.action]
+        key = ButtonKey(act, owner_id, issued, button.track.id)
+        if len(key.custom_id) > MAX_CUSTOM_ID or ButtonKey.parse(key.custom_id) != key:
+            continue
+        if act == "p":
+            view.add_item(TrackButton(key, label=clip(f"{n}. {button.track.title}", 80)))
+        elif act == "a":
+            view.add_item(TrackButton(key, label=f"▶ {n}"))
+        else:
+            view.add_item(TrackButton(key, label=str(n), emoji="👍" if act == "l" else "👎"))
     return view if view.children else None
 
 

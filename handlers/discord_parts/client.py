@@ -9,10 +9,11 @@ import discord
 from discord import app_commands
 
 from bot.core import DialogueCore
-from bot.types import UserRef
+from bot.types import UserMessage
 from config import Settings
+from handlers.base import PlatformUsers
 
-PLATFORM = "discord"
+DISCORD = PlatformUsers("discord")
 
 # happytalk never joins voice channels (voice messages are plain uploads), so discord.py's
 # "PyNaCl/davey is not installed, voice will NOT be supported" start-up warnings would mislead.
@@ -80,8 +81,11 @@ def client_of(interaction: discord.Interaction[discord.Client]) -> HappyClient:
     return client
 
 
-def user_ref(user: discord.abc.User) -> UserRef:
-    return UserRef(PLATFORM, str(user.id))
+def message_of(interaction: discord.Interaction[Any], text: str) -> UserMessage:
+    """A slash command's text (or ``""`` for audio) as the user's message in that channel."""
+    user_id = interaction.user.id
+    channel = interaction.channel_id or user_id
+    return DISCORD.message(user_id, channel, text, message_id=interaction.id)
 
 
 def guild_allowed(settings: Settings, guild_id: int | None) -> bool:

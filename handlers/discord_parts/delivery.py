@@ -9,15 +9,16 @@ from typing import Any
 
 import discord
 
+from bot.texts import SORRY
 from bot.types import Event, VoiceNote
 from handlers.discord_parts.buttons import ButtonKey, track_view
-from handlers.discord_parts.client import client_of, user_ref
+from handlers.discord_parts.client import DISCORD, client_of
 from handlers.discord_parts.render import mood_embed, split_events, tracks_embed
 from handlers.discord_parts.voice import send_voice_message
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again."
+__all__ = ["SORRY", "answer", "answer_press", "deliver", "message_parts", "send_voice", "tell"]
 
 
 async def answer(
@@ -34,22 +35,33 @@ async def answer(
 async def deliver(interaction: discord.Interaction[Any], events: list[Event], *, ephemeral: bool) -> None:
     """One follow-up with text, the tracks embed and buttons or the mood chart, and audio; then any
     voice notes."""
-    out = split_events(events, interaction.filesize_limit)
-    kwargs: dict[str, Any] = {"ephemeral": ephemeral, "files": out.files()}
+    content, kwargs, voice = message_parts(events, interaction.user.id, interaction.filesize_limit)
+    if not content and not kwargs:
+        content = "🔊" if voice else "✓"
+    await interaction.followup.send(content or discord.utils.MISSING, ephemeral=ephemeral, **kwargs)
+    for note in voice:
+        await send_voice(interaction, note, ephemeral=ephemeral)
+
+
+def message_parts(
+    events: list[Event], owner_id: int, size_limit: int | None = None
+) -> tuple[str, dict[str, Any], list[VoiceNote]]:
+    """The text, the message keywords (``files``, ``embeds``, ``view``: only those there are) and the
+    voice notes of one answer; the track buttons are ``owner_id``'s."""
+    out = split_events(events, size_limit)
+    kwargs: dict[str, Any] = {}
+    files = out.files()
+    if files:
+        kwargs["files"] = files
     embeds = [mood_embed(out.chart)] if out.chart is not None else []
     if out.tracks is not None:
-        embeds.append(tracks_embed(out.tracks))
-        view = track_view(out.tracks, interaction.user.id)
+        embeds.append(tracks_embed(out.tracks.tracks))
+        view = track_view(out.tracks, owner_id)
         if view is not None:
             kwargs["view"] = view
     if embeds:
         kwargs["embeds"] = embeds
-    content = out.content
-    if not content and not embeds and not kwargs["files"]:
-        content = "🔊" if out.voice else "✓"
-    await interaction.followup.send(content or discord.utils.MISSING, **kwargs)
-    for note in out.voice:
-        await send_voice(interaction, note, ephemeral=ephemeral)
+    return out.content, kwargs, out.voice
 
 
 async def send_voice(interaction: discord.Interaction[Any], note: VoiceNote, *, ephemeral: bool) -> None:
@@ -76,12 +88,14 @@ async def tell(interaction: discord.Interaction[Any], text: str) -> None:
 
 
 async def answer_press(interaction: discord.Interaction[Any], key: ButtonKey) -> None:
-    """A track button pressed by its owner: five similar tracks, or the like or dislike noted."""
+    """A track button pressed by its owner: five similar tracks, a clip, or the like or dislike noted."""
     core = client_of(interaction).core
-    user, track = user_ref(interaction.user), key.track_id
+    user, track = DISCORD.user(interaction.user.id), key.track_id
     try:
         if key.act == "p":
             await answer(interaction, lambda: core.pick(user, track), ephemeral=False)
+        elif key.act == "a":
+            await answer(interaction, lambda: core.play(user, track), ephemeral=False)
         else:
             liked = key.act == "l"
             await answer(interaction, lambda: core.feedback(user, track, liked), ephemeral=True)

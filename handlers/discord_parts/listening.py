@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
-from discord import app_commands
 
+from bot.commands import CommandSpec
 from bot.types import Event, Reply, UserMessage
-from handlers.discord_parts.buttons import track_view
-from handlers.discord_parts.client import PLATFORM, HappyClient, client_of, guild_allowed
-from handlers.discord_parts.delivery import answer
-from handlers.discord_parts.render import mood_embed, split_events, tracks_embed
+from handlers.discord_parts.client import DISCORD, HappyClient, client_of, guild_allowed, message_of
+from handlers.discord_parts.delivery import answer, message_parts
 from handlers.discord_parts.voice import send_voice_message
 
 log = logging.getLogger(__name__)
@@ -42,24 +41,21 @@ async def hear(client: HappyClient, msg: UserMessage, attachment: discord.Attach
     return await client.core.listen(msg, audio)
 
 
-@app_commands.command(description="Send me a voice message or audio file: I'll listen and answer.")
-@app_commands.describe(audio="A voice message or audio file (up to 2 minutes)")
-async def listen(interaction: discord.Interaction[Any], audio: discord.Attachment) -> None:
-    client = client_of(interaction)
-    msg = UserMessage(
-        PLATFORM,
-        str(interaction.user.id),
-        str(interaction.channel_id or interaction.user.id),
-        "",
-        message_id=str(interaction.id),
-    )
+def listen_callback(spec: CommandSpec) -> Callable[..., Coroutine[Any, Any, None]]:
+    """``/listen audio:``: the attachment heard and answered like a message."""
 
-    async def call() -> list[Event]:
-        if not is_audio(audio):
-            return [Reply(NOT_AUDIO, kind="error")]
-        return await hear(client, msg, audio)
+    async def listen(interaction: discord.Interaction[Any], audio: discord.Attachment) -> None:
+        client = client_of(interaction)
+        msg = message_of(interaction, "")
 
-    await answer(interaction, call, ephemeral=False)
+        async def call() -> list[Event]:
+            if not is_audio(audio):
+                return [Reply(NOT_AUDIO, kind="error")]
+            return await hear(client, msg, audio)
+
+        await answer(interaction, call, ephemeral=spec.private)
+
+    return listen
 
 
 async def on_voice_message(client: HappyClient, message: discord.Message) -> None:
@@ -75,9 +71,7 @@ async def on_voice_message(client: HappyClient, message: discord.Message) -> Non
     attachment = next((a for a in message.attachments if is_audio(a)), None)
     if attachment is None:
         return
-    msg = UserMessage(
-        PLATFORM, str(message.author.id), str(message.channel.id), "", message_id=str(message.id)
-    )
+    msg = DISCORD.message(message.author.id, message.channel.id, "", message_id=message.id)
     async with message.channel.typing():
         events = await hear(client, msg, attachment)
     await send_to_channel(message, events)
@@ -85,19 +79,10 @@ async def on_voice_message(client: HappyClient, message: discord.Message) -> Non
 
 async def send_to_channel(message: discord.Message, events: list[Event]) -> None:
     """The events as one reply to ``message`` (text, embeds, buttons, files), then voice messages."""
-    out = split_events(events)
-    kwargs: dict[str, Any] = {"files": out.files(), "mention_author": False}
-    embeds = [mood_embed(out.chart)] if out.chart is not None else []
-    if out.tracks is not None:
-        embeds.append(tracks_embed(out.tracks))
-        view = track_view(out.tracks, message.author.id)
-        if view is not None:
-            kwargs["view"] = view
-    if embeds:
-        kwargs["embeds"] = embeds
-    if out.content or embeds or kwargs["files"]:
-        await message.reply(out.content or None, **kwargs)
-    for note in out.voice:
+    content, kwargs, voice = message_parts(events, message.author.id)
+    if content or kwargs:
+        await message.reply(content or None, mention_author=False, **kwargs)
+    for note in voice:
         try:
             await send_voice_message(message._state.http, message.channel.id, note)
         except discord.HTTPException as exc:

@@ -1,4 +1,5 @@
-"""Core events → the parts of one Discord message (text, a tracks or mood chart embed, files, voice notes)."""
+"""The layout (``handlers.layout``) → the parts of one Discord message (text, a tracks or mood chart
+embed, files, voice notes)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, VoiceNote
+from bot.types import AudioClip, Event, Heard, MoodChart, Tracks, VoiceNote
+from handlers.layout import Mood, Text, TrackList, layout
 from handlers.text import clip
 
 MAX_CONTENT = 2000
@@ -22,7 +24,7 @@ class Outgoing:
     """What one batch of events becomes on Discord."""
 
     lines: list[str] = field(default_factory=list)
-    tracks: Tracks | None = None
+    tracks: TrackList | None = None
     chart: MoodChart | None = None
     clips: list[AudioClip] = field(default_factory=list)
     voice: list[VoiceNote] = field(default_factory=list)
@@ -42,31 +44,35 @@ class Outgoing:
 
 
 def split_events(events: list[Event], size_limit: int | None = None) -> Outgoing:
-    """Sort events into message parts; anything without a native form becomes its text."""
+    """Sort the layout's blocks into message parts: one tracks embed and one chart per message."""
     out = Outgoing()
     limit = size_limit or _ATTACHMENT_FALLBACK
-    for event in events:
-        match event:
-            case Reply(kind="error"):
-                out.lines.append(f"⚠️ {event.text}")
-            case Reply():
-                out.lines.append(event.text)
-            case EmotionEvent():
-                top = event.scores.get(event.label, 0.0)
-                out.lines.insert(0, f"-# mood: {event.label} {top:.0%}")
-            case Tracks() if out.tracks is None and event.tracks:
-                out.tracks = event
+    for block in layout(events):
+        match block:
+            case Text(kind="error"):
+                out.lines.append(f"⚠️ {block.text}")
+            case Text():
+                out.lines.append(block.text)
+            case Heard():
+                out.lines.append(block.as_text())
+            case Mood():
+                top = block.emotion.scores.get(block.emotion.label, 0.0)
+                out.lines.insert(0, f"-# mood: {block.emotion.label} {top:.0%}")
+            case TrackList() if out.tracks is None and block.tracks.tracks:
+                out.tracks = block
+            case TrackList():
+                out.lines.append(block.tracks.as_text())
             case MoodChart() if out.chart is None:
-                out.chart = event
+                out.chart = block
+            case MoodChart():
+                out.lines.append(block.as_text())
             case VoiceNote():
-                out.voice.append(event)
-            case AudioClip() if len(event.data) <= limit:
-                out.clips.append(event)
-                out.lines.append(event.as_text())
+                out.voice.append(block)
+            case AudioClip() if len(block.data) <= limit:
+                out.clips.append(block)
+                out.lines.append(block.as_text())
             case AudioClip():
-                out.lines.append(event.as_text() + " (too large to attach here)")
-            case _:
-                out.lines.append(event.as_text())
+                out.lines.append(block.as_text() + " (too large to attach here)")
     return out
 
 

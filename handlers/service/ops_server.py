@@ -116,7 +116,7 @@ class OpsServer:
         """Each readiness check; ``ready`` is all of them with at least one adapter up."""
         core, supervisor = self.core, self.supervisor
         database = await self._probe.reachable() if self._probe is not None else False
-        tracks = core.c.library.size if core is not None else 0
+        tracks = core.components.library.size if core is not None else 0
         adapters = supervisor.states() if supervisor is not None else {}
         ready = core is not None and database and tracks > 0 and "up" in adapters.values()
         self._ready = ready

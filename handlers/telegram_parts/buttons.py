@@ -18,10 +18,12 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.types import Tracks
+from handlers.layout import ButtonAction, track_buttons
 from handlers.text import clip
 
 Action = Literal["p", "a", "l", "d"]
 ACTIONS: tuple[Action, ...] = ("p", "a", "l", "d")
+CODES: dict[ButtonAction, Action] = {"similar": "p", "play": "a", "like": "l", "dislike": "d"}
 MAX_CALLBACK_BYTES = 64
 CHECK_CHARS = 10
 LIKE, DISLIKE, CHOSEN = "👍", "👎", "✅"
@@ -77,21 +79,23 @@ def split(data: str | None) -> tuple[Action, str, str] | None:
 
 def track_keyboard(tracks: Tracks, owner_id: int, signer: ButtonSigner) -> InlineKeyboardMarkup | None:
     """One row per track: ``N. title`` (similar), ``▶ play`` when there is audio, 👍, 👎."""
-    rows: list[list[InlineKeyboardButton]] = []
-    for n, track in enumerate(tracks.tracks[:5], 1):
-        data = {act: signer.data(act, track.id, owner_id) for act in ACTIONS}
-        pick, play, like, dislike = data["p"], data["a"], data["l"], data["d"]
-        if pick is None or like is None or dislike is None or play is None:
+    rows: dict[int, list[InlineKeyboardButton]] = {}
+    unfit: set[int] = set()  # a track whose callback data would not fit loses its whole row
+    for button in track_buttons(tracks):
+        n, track = button.number, button.track
+        data = signer.data(CODES[button.action], track.id, owner_id)
+        if data is None:
+            unfit.add(n)
             continue
-        row = [InlineKeyboardButton(clip(f"{n}. {track.title}", 32), callback_data=pick)]
-        if track.has_audio:
-            row.append(InlineKeyboardButton("▶ play", callback_data=play))
-        row += [
-            InlineKeyboardButton(LIKE, callback_data=like),
-            InlineKeyboardButton(DISLIKE, callback_data=dislike),
-        ]
-        rows.append(row)
-    return InlineKeyboardMarkup(rows) if rows else None
+        label = {
+            "similar": clip(f"{n}. {track.title}", 32),
+            "play": "▶ play",
+            "like": LIKE,
+            "dislike": DISLIKE,
+        }[button.action]
+        rows.setdefault(n, []).append(InlineKeyboardButton(label, callback_data=data))
+    kept = [row for n, row in rows.items() if n not in unfit]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def mark_feedback(markup: InlineKeyboardMarkup, track_id: str, liked: bool) -> InlineKeyboardMarkup:

@@ -11,7 +11,8 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.types import AudioClip, EmotionEvent, Event, MoodChart, Reply, Tracks, VoiceNote
+from bot.types import AudioClip, Event, Heard, MoodChart, VoiceNote
+from handlers.layout import Mood, Text, TrackList, layout
 from handlers.telegram_parts.buttons import ButtonSigner, track_keyboard
 from handlers.text import clip
 
@@ -64,38 +65,37 @@ class ChatRenderer:
         self.reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
 
     async def send(self, events: Sequence[Event]) -> None:
-        """Render every event; the emotion label heads the track list (or stands alone)."""
-        emotion: str | None = None
-        for event in events:
-            match event:
-                case EmotionEvent():
-                    emotion = event.as_text()
-                case Tracks():
-                    heading = f"{emotion} {event.as_text()}" if emotion else event.as_text()
-                    emotion = None
-                    await self.text(heading, track_keyboard(event, self.owner_id, self.signer))
-                case Reply():
-                    await self.text(event.text)
+        """Render every block of the layout; the emotion label heads the track list it joined."""
+        for block in layout(list(events)):
+            match block:
+                case Mood(joined=True):
+                    pass  # shown in the track list's heading
+                case Mood():
+                    await self.text(block.emotion.as_text())
+                case TrackList():
+                    listed = block.tracks.as_text()
+                    heading = f"{block.mood.as_text()} {listed}" if block.mood else listed
+                    await self.text(heading, track_keyboard(block.tracks, self.owner_id, self.signer))
+                case Text():
+                    await self.text(block.text)
+                case Heard():
+                    await self.text(block.as_text())
                 case VoiceNote():
                     await self.bot.send_voice(
                         self.chat_id,
-                        InputFile(event.ogg, filename="reply.ogg"),
-                        duration=max(1, round(event.duration_s)),
+                        InputFile(block.ogg, filename="reply.ogg"),
+                        duration=max(1, round(block.duration_s)),
                         reply_parameters=self.reply,
                     )
                 case AudioClip():
-                    await self.audio(event)
+                    await self.audio(block)
                 case MoodChart():
                     await self.bot.send_photo(
                         self.chat_id,
-                        InputFile(event.png, filename=f"mood-{event.period}.png"),
-                        caption=clip(event.caption, MAX_CAPTION),
+                        InputFile(block.png, filename=f"mood-{block.period}.png"),
+                        caption=clip(block.caption, MAX_CAPTION),
                         reply_parameters=self.reply,
                     )
-                case _:
-                    await self.text(event.as_text())
-        if emotion:
-            await self.text(emotion)
 
     async def text(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         pieces = chunks(text) or ["…"]

@@ -16,25 +16,22 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.commands import parse_command
 from bot.core import DialogueCore
-from bot.types import Event, Reply, UserMessage, UserRef
+from bot.texts import SORRY
+from bot.types import Event, Reply, UserRef
+from handlers.base import PlatformUsers
 from handlers.telegram_parts.buttons import ButtonSigner, Press, mark_feedback
 from handlers.telegram_parts.render import ChatRenderer, chat_action
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "telegram"
+TELEGRAM = PlatformUsers("telegram")
 NOT_YOURS = (
     "These buttons were for someone else (or are from an old list) — "
     "tell me how you feel and I'll suggest tracks for you."
 )
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 MAX_TOAST = 200
 ADDRESSING = (MessageEntity.BOT_COMMAND, MessageEntity.MENTION, MessageEntity.TEXT_MENTION)
 SPOKEN = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE
-
-
-def user_ref(user_id: int) -> UserRef:
-    return UserRef(PLATFORM, str(user_id))
 
 
 def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
@@ -100,10 +97,10 @@ class UpdateHandlers:
         if text is None:
             return
         sender, chat = message.from_user, message.chat
-        action = await self._action_for(user_ref(sender.id), text)
+        action = await self._action_for(TELEGRAM.user(sender.id), text)
         async with chat_action(bot, chat.id, action):
             events = await self.core.handle(
-                UserMessage(PLATFORM, str(sender.id), str(chat.id), text, message_id=str(message.message_id))
+                TELEGRAM.message(sender.id, chat.id, text, message_id=message.message_id)
             )
         reply_to = None if chat.type == ChatType.PRIVATE else message.message_id
         await ChatRenderer(bot, chat.id, sender.id, self.signer, reply_to).send(events)
@@ -131,11 +128,11 @@ class UpdateHandlers:
         if refusal:
             await render.send(refusal)
             return
-        mode = (await self.core.preferences(user_ref(sender.id))).reply_mode
+        mode = (await self.core.preferences(TELEGRAM.user(sender.id))).reply_mode
         action = ChatAction.TYPING if mode == "text" else ChatAction.RECORD_VOICE
         async with chat_action(bot, chat.id, action):
             audio = bytes(await (await media.get_file()).download_as_bytearray())
-            msg = UserMessage(PLATFORM, str(sender.id), str(chat.id), "", message_id=str(message.message_id))
+            msg = TELEGRAM.message(sender.id, chat.id, "", message_id=message.message_id)
             events = await self.core.listen(msg, audio)
         await render.send(events)
 
@@ -159,7 +156,7 @@ class UpdateHandlers:
         if press is None:
             await _answer(query, NOT_YOURS, alert=True)
             return
-        user = user_ref(query.from_user.id)
+        user = TELEGRAM.user(query.from_user.id)
         chat_id = query.message.chat.id if query.message is not None else query.from_user.id
         if press.act in ("l", "d"):
             await self._feedback(query, press, chat_id, context)
@@ -178,7 +175,7 @@ class UpdateHandlers:
     ) -> None:
         """A like/dislike answers as a toast and ticks the pressed button."""
         liked = press.act == "l"
-        events = await self.core.feedback(user_ref(query.from_user.id), press.track_id, liked)
+        events = await self.core.feedback(TELEGRAM.user(query.from_user.id), press.track_id, liked)
         toast = _toast(events)
         await _answer(query, toast)
         if toast is None:

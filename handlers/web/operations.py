@@ -1,4 +1,8 @@
-"""The core operations the web exposes, one table shared by the HTTP routes and the WebSocket."""
+"""The core operations the web exposes, one table shared by the HTTP routes and the WebSocket.
+
+Generated from the command registry (``bot.commands``): every command available on the web names
+the web operation that carries it; this module binds each to its request body and core call.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.commands import Operation as CoreOperation
+from bot.commands import available
 from bot.core import DialogueCore
 from bot.types import Event, UserMessage, UserRef
 from handlers.web.schemas import FeedbackIn, MessageIn, MoodIn, MoodsIn, NoInput, SettingsIn, TrackIn
@@ -60,7 +66,21 @@ async def _help(core: DialogueCore, user: UserRef, body: NoInput) -> list[Event]
     return await core.help(user)
 
 
-OPERATIONS: dict[str, Operation] = {
+WEB_OPERATION: dict[CoreOperation, str] = {
+    "chat": "message",
+    "similar": "similar",
+    "play": "play",
+    "like": "feedback",
+    "dislike": "feedback",
+    "recommend": "recommend",
+    "compose": "compose",
+    "reply_mode": "settings",
+    "lang": "settings",
+    "mood": "mood",
+    "help": "help",
+}
+"""The web operation that carries each core operation (several commands may share one)."""
+BINDINGS: dict[str, Operation] = {
     "message": Operation(MessageIn, _message),
     "similar": Operation(TrackIn, _similar),
     "play": Operation(TrackIn, _play),
@@ -70,4 +90,7 @@ OPERATIONS: dict[str, Operation] = {
     "settings": Operation(SettingsIn, _settings),
     "mood": Operation(MoodsIn, _mood),
     "help": Operation(NoInput, _help),
+}
+OPERATIONS: dict[str, Operation] = {
+    WEB_OPERATION[spec.operation]: BINDINGS[WEB_OPERATION[spec.operation]] for spec in available("web")
 }

@@ -1,10 +1,11 @@
-"""Core events → JSON events; audio and chart bytes go to the media store and travel as per-session
-URLs."""
+"""The layout (``handlers.layout``) → JSON events, one per block; audio and chart bytes go to the
+media store and travel as per-session URLs."""
 
 from __future__ import annotations
 
 from bot.mood_chart import SIZE_PX
-from bot.types import AudioClip, EmotionEvent, Event, Heard, MoodChart, Reply, Tracks, UserRef, VoiceNote
+from bot.types import AudioClip, Event, Heard, MoodChart, UserRef, VoiceNote
+from handlers.layout import Block, Mood, Text, TrackList, layout
 from handlers.web.media_store import MediaStore
 from handlers.web.schemas import (
     AudioOut,
@@ -23,23 +24,24 @@ CHART_PATH = "/api/charts/"
 
 
 def render_events(events: list[Event], user: UserRef, media: MediaStore) -> list[EventOut]:
-    """Each event as the page shows it; anything unknown becomes its plain-text fallback."""
-    return [_render(event, user, media) for event in events]
+    """Each block as the page shows it (the page puts the mood beside the track list itself)."""
+    return [_render(block, user, media) for block in layout(events)]
 
 
-def _render(event: Event, user: UserRef, media: MediaStore) -> EventOut:
-    match event:
-        case Reply():
-            return ReplyOut(text=event.text, kind=event.kind)
+def _render(block: Block, user: UserRef, media: MediaStore) -> EventOut:
+    match block:
+        case Text():
+            return ReplyOut(text=block.text, kind=block.kind)
         case Heard():
-            return HeardOut(text=event.text, lang=event.lang, confidence=event.confidence)
-        case EmotionEvent():
-            return EmotionOut(label=event.label, scores=dict(event.scores))
-        case Tracks():
+            return HeardOut(text=block.text, lang=block.lang, confidence=block.confidence)
+        case Mood():
+            return EmotionOut(label=block.emotion.label, scores=dict(block.emotion.scores))
+        case TrackList():
+            tracks = block.tracks
             return TracksOut(
-                heading=event.heading,
-                kind=event.kind,
-                source_id=event.source_id,
+                heading=tracks.heading,
+                kind=tracks.kind,
+                source_id=tracks.source_id,
                 tracks=[
                     TrackOut(
                         id=t.id,
@@ -50,40 +52,41 @@ def _render(event: Event, user: UserRef, media: MediaStore) -> EventOut:
                         has_audio=t.has_audio,
                         url=t.url,
                     )
-                    for t in event.tracks
+                    for t in tracks.tracks
                 ],
             )
         case VoiceNote():
-            audio_id = media.put(user.key, event.ogg, "audio/ogg", "voice.ogg")
+            note = block
+            audio_id = media.put(user.key, note.ogg, "audio/ogg", "voice.ogg")
             return VoiceOut(
                 url=AUDIO_PATH + audio_id,
                 mime="audio/ogg",
-                duration_s=event.duration_s,
-                waveform=list(event.waveform),
-                engine=event.engine,
-                text=event.text,
+                duration_s=note.duration_s,
+                waveform=list(note.waveform),
+                engine=note.engine,
+                text=note.text,
             )
         case AudioClip():
-            audio_id = media.put(user.key, event.data, event.mime, event.filename)
+            clip = block
+            audio_id = media.put(user.key, clip.data, clip.mime, clip.filename)
             return AudioOut(
                 url=AUDIO_PATH + audio_id,
-                mime=event.mime,
-                filename=event.filename,
-                title=event.title,
-                duration_s=event.duration_s,
-                performer=event.performer,
-                caption=event.caption,
+                mime=clip.mime,
+                filename=clip.filename,
+                title=clip.title,
+                duration_s=clip.duration_s,
+                performer=clip.performer,
+                caption=clip.caption,
             )
         case MoodChart():
-            chart_id = media.put(user.key, event.png, "image/png", f"mood-{event.period}.png")
+            chart = block
+            chart_id = media.put(user.key, chart.png, "image/png", f"mood-{chart.period}.png")
             width, height = SIZE_PX
             return MoodChartOut(
                 url=CHART_PATH + chart_id,
-                caption=event.caption,
-                period=event.period,
-                counts=dict(event.counts),
+                caption=chart.caption,
+                period=chart.period,
+                counts=dict(chart.counts),
                 width=width,
                 height=height,
             )
-        case _:
-            return ReplyOut(text=event.as_text(), kind="info")

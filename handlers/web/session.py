@@ -8,10 +8,11 @@ import hmac
 import secrets
 
 from bot.types import UserRef
+from handlers.base import PlatformUsers
 
 COOKIE = "happytalk_session"
 MAX_AGE_S = 365 * 24 * 3600
-PLATFORM = "web"
+WEB = PlatformUsers("web")
 
 
 class Sessions:
@@ -30,7 +31,7 @@ class Sessions:
     def new(self) -> tuple[UserRef, str]:
         """A fresh user and the cookie value that proves it."""
         user_id = secrets.token_urlsafe(18)
-        return UserRef(PLATFORM, user_id), f"{user_id}.{self._sign(user_id)}"
+        return WEB.user(user_id), f"{user_id}.{self._sign(user_id)}"
 
     def verify(self, cookie: str | None) -> UserRef | None:
         """The user a cookie value was issued for, or ``None`` if it is missing or forged."""
@@ -39,4 +40,4 @@ class Sessions:
         user_id, _, signature = cookie.partition(".")
         if not user_id or not hmac.compare_digest(signature, self._sign(user_id)):
             return None
-        return UserRef(PLATFORM, user_id)
+        return WEB.user(user_id)

@@ -12,7 +12,6 @@ all-MiniLM-L6-v2 encoder for English, character 1-3-gram TF-IDF for Korean).
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
 import sys
@@ -26,7 +25,7 @@ from ml.dialogue import companion
 from ml.dialogue.companion import COLUMNS, Exchange
 from ml.dialogue.safety import is_crisis, is_safe_reply
 from ml.lang import hangul_ratio
-from ml.written_tsv import read_slice, write
+from ml.written_tsv import WrittenSet, check_main, read_slice
 
 TOPICS = (
     "love",
@@ -227,30 +226,10 @@ def stats(rows: Sequence[Exchange]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--merge", nargs="+", type=Path, help="writers' slice files to merge")
-    parser.add_argument(
-        "--append", action="store_true", help="with --merge: keep the current files and add the new rows"
+    written = WrittenSet(
+        COLUMNS, companion.load, companion.path_of, merge, check, lambda train, held: stats([*train, *held])
     )
-    parser.add_argument("--stats", action="store_true", help="print coverage tables (Markdown)")
-    args = parser.parse_args(argv)
-    if args.stats:
-        print(stats(companion.load("train") + companion.load("heldout")))
-        return 0
-    if args.merge:
-        old_train, old_held = (
-            (companion.load("train"), companion.load("heldout")) if args.append else ([], [])
-        )
-        train, heldout, dropped = merge(args.merge, [*old_train, *old_held])
-        train, heldout = [*old_train, *train], [*old_held, *heldout]
-        write(train, COLUMNS, companion.path_of("train"))
-        write(heldout, COLUMNS, companion.path_of("heldout"))
-        print("\n".join(dropped))
-        print(f"kept {len(train)} train + {len(heldout)} held-out; dropped {len(dropped)}")
-        return 0
-    problems = check(companion.load("train"), companion.load("heldout"))
-    print("\n".join(problems) or "no problems")
-    return 1 if problems else 0
+    return check_main(written, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

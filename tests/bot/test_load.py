@@ -14,8 +14,10 @@ from click.testing import CliRunner
 
 from bot.batching import BatchTimes, MicroBatcher
 from bot.cli import main
-from bot.core import BUSY, IO_BACKLOG, DialogueCore
+from bot.core import DialogueCore
+from bot.core_services import IO_BACKLOG
 from bot.loadtest import child_pids, rss_mb, run_load
+from bot.texts import BUSY
 from bot.types import Reply
 from bot.workers import Busy, WorkerPool
 from handlers.testing import TestAdapter
@@ -106,7 +108,8 @@ async def test_overloaded_core_says_busy_at_once_and_keeps_serving_commands(make
     answers = await asyncio.gather(*(TestAdapter(core, f"u{i}").push("hello there") for i in range(20)))
     busy = [a for a in answers if a == [Reply(BUSY, kind="error")]]
     assert len(busy) >= 19  # an idle model takes one message a second whatever the estimate
-    assert core.classify.items == 1 + 20 - len(busy)  # the others were refused before any model work
+    # the others were refused before any model work:
+    assert core.services.emotion_batcher.items == 1 + 20 - len(busy)
     (helped,) = await TestAdapter(core, "u0").push("/help")
     assert isinstance(helped, Reply) and helped.kind == "info"
 
@@ -149,7 +152,7 @@ def test_bench_load_rejects_bad_options(args: list[str], says: str) -> None:
 
 
 def test_started_core_has_timed_its_models(_shared_core: DialogueCore) -> None:
-    for batcher in (_shared_core.classify, _shared_core.generate):
+    for batcher in (_shared_core.services.emotion_batcher, _shared_core.services.generator_batcher):
         assert batcher.times.ready and batcher.times.predict(batcher.max_batch) > 0
         assert batcher.expected_wait_s() is not None
 
@@ -208,10 +211,10 @@ def test_rss_counts_child_processes() -> None:
 
 async def test_database_backlog_makes_chat_busy_but_not_commands(make_core: Any) -> None:
     core: DialogueCore = make_core()
-    core.io._pending = IO_BACKLOG  # as if that many database and index jobs were queued
+    core.services.io_pool._pending = IO_BACKLOG  # as if that many database and index jobs were queued
     assert await TestAdapter(core, "u").push("hello there") == [Reply(BUSY, kind="error")]
-    assert core.classify.items == 0  # refused before any model work
-    core.io._pending = 0
+    assert core.services.emotion_batcher.items == 0  # refused before any model work
+    core.services.io_pool._pending = 0
     (helped,) = await TestAdapter(core, "u").push("/help")
     assert isinstance(helped, Reply) and helped.kind == "info"
 

@@ -119,11 +119,11 @@ async def test_charts_are_drawn_in_their_own_process_which_comes_back_if_killed(
     user = TestAdapter(core, "drawn")
     _add_moods(core.store, user.user.key, [("fear", datetime.now(UTC))])
     _chart(await user.push("/mood"))
-    drawer = await core.c.charts.pid()
+    drawer = await core.components.charts.pid()
     assert drawer != os.getpid()
     os.kill(drawer, signal.SIGKILL)
     _chart(await user.push("/mood month"))  # drawn by a new process
-    assert await core.c.charts.pid() not in (drawer, os.getpid())
+    assert await core.components.charts.pid() not in (drawer, os.getpid())
 
 
 async def test_web_time_zone_sets_the_days_and_a_bad_one_falls_back(core: DialogueCore) -> None:

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.commands import available
 from bot.core import DialogueCore
 from bot.types import Event
 from handlers.discord_adapter import DiscordAdapter
@@ -22,7 +23,7 @@ from tests.handlers.discord.fake_api import FakeDiscord
 from tests.handlers.discord.interactions import GUILD, answered, command
 
 APP = "1100000000000000002"
-TEN = ["chat", "compose", "help", "lang", "listen", "mood", "recommend", "similar", "sync", "voice"]
+ALL = sorted(s.name for s in available("discord", admin=True))  # the registry's Discord commands
 
 
 @pytest.mark.parametrize("sharded", [False, True])
@@ -43,7 +44,7 @@ async def test_serve_answers_over_the_gateway_syncs_the_dev_guild_and_never_logs
 
     (put,) = await fake.wait_for(lambda rs: any(r.method == "PUT" for r in rs)) and fake.recorded("PUT")
     assert put.path == f"/applications/{APP}/guilds/{GUILD}/commands"  # dev guild only, never global
-    assert sorted(c["name"] for c in put.json) == TEN
+    assert sorted(c["name"] for c in put.json) == ALL
 
     await asyncio.sleep(0.2)  # let READY settle before the first event
     inter = command("help")
@@ -68,11 +69,11 @@ def test_cli_sync_publishes_globally_with_contexts_and_choices(
 ) -> None:
     result = _cli(fake, monkeypatch)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("synced 10 commands globally: ")
+    assert result.output.startswith(f"synced {len(ALL)} commands globally: ")
     (put,) = fake.recorded("PUT")
     assert put.path == f"/applications/{APP}/commands"
     by_name = {c["name"]: c for c in put.json}
-    assert sorted(by_name) == TEN
+    assert sorted(by_name) == ALL
     assert all(c["contexts"] == [0, 1, 2] and c["integration_types"] == [0, 1] for c in put.json)
     (mode,) = by_name["voice"]["options"]
     assert [c["value"] for c in mode["choices"]] == ["auto", "text", "voice", "both"]
@@ -85,7 +86,7 @@ def test_cli_sync_to_a_guild_and_clear(fake: FakeDiscord, monkeypatch: pytest.Mo
     assert _cli(fake, monkeypatch, "--guild", GUILD, "--clear").exit_code == 0
     first, second = fake.recorded("PUT")
     assert first.path == second.path == f"/applications/{APP}/guilds/{GUILD}/commands"
-    assert len(first.json) == 10 and second.json == []
+    assert len(first.json) == len(ALL) and second.json == []
     assert _cli(fake, monkeypatch, "--clear").exit_code == 2
 
 

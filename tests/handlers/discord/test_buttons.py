@@ -102,3 +102,25 @@ async def test_old_buttons_expire_cleanly(bot: HappyClient, fake: FakeDiscord) -
     assert callback.json["type"] == UPDATE_MESSAGE and callback.json["data"]["components"] == []
     body = _last_followup(reqs, inter["id"]).json
     assert body["content"] == EXPIRED and body["flags"] & EPHEMERAL
+
+
+def _is_mp3(data: bytes) -> bool:
+    return data[:3] == b"ID3" or (data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
+
+
+async def test_play_button_attaches_a_clip_of_its_track(bot: HappyClient, fake: FakeDiscord) -> None:
+    message = await _suggested(bot, fake)
+    play = next(i for i in custom_ids(message) if i.startswith("ht:a:"))
+    key = ButtonKey.parse(play)
+    assert key is not None and key.act == "a"
+    buttons = [b for row in message["components"] for b in row["components"]]
+    assert next(b for b in buttons if b["custom_id"] == play)["label"] == "▶ 1"
+
+    inter = press(message, play)
+    feed(bot, inter)
+    reqs = await answered(fake, inter["id"])
+    assert callbacks(reqs, inter["id"])[0].json["type"] == 5  # deferred: cutting a clip takes a moment
+    follow = _last_followup(reqs, inter["id"])
+    ((_field, filename, data),) = follow.files
+    assert filename == f"{key.track_id}.mp3" and _is_mp3(data)
+    assert follow.json["content"].startswith("🎵 ") and not follow.json.get("flags", 0) & EPHEMERAL

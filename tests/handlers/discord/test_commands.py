@@ -46,14 +46,15 @@ async def test_chat_defers_then_follows_up_with_reply_and_track_buttons(
     assert embed["description"].count("**") == 10  # five numbered, bold titles
 
     rows = body["components"]
-    assert [len(r["components"]) for r in rows] == [5, 5, 5]
+    assert [len(r["components"]) for r in rows] == [5, 5, 5, 5]  # the demo tracks all have audio
     ids = custom_ids(body)
     owner = inter["member"]["user"]["id"]
-    assert all(i.startswith(("ht:p:", "ht:l:", "ht:d:")) and f":{owner}:" in i for i in ids)
-    assert len(set(ids)) == 15
+    assert all(i.startswith(("ht:p:", "ht:a:", "ht:l:", "ht:d:")) and f":{owner}:" in i for i in ids)
+    assert len(set(ids)) == 20
     picks = [i.rsplit(":", 1)[1] for i in ids[:5]]
     assert all(bot.core.store.was_offered(UserRef("discord", owner).key, t) for t in picks)
-    assert [b["emoji"]["name"] for b in rows[1]["components"]] == ["👍"] * 5
+    assert [b["label"] for b in rows[1]["components"]] == [f"▶ {n}" for n in range(1, 6)]
+    assert [b["emoji"]["name"] for b in rows[2]["components"]] == ["👍"] * 5
 
 
 async def test_recommend_in_a_dm_uses_the_chosen_emotion(bot: HappyClient, fake: FakeDiscord) -> None:
@@ -62,7 +63,7 @@ async def test_recommend_in_a_dm_uses_the_chosen_emotion(bot: HappyClient, fake:
     reqs = await answered(fake, inter["id"])
     (follow,) = followups(reqs, inter["id"])
     assert follow.json["embeds"][0]["title"] == "Five tracks for sadness:"
-    assert len(custom_ids(follow.json)) == 15
+    assert len(custom_ids(follow.json)) == 20
 
 
 @pytest.mark.parametrize(
@@ -97,12 +98,28 @@ async def test_similar_before_any_suggestion_is_a_clear_error(bot: HappyClient, 
     assert "components" not in follow.json or not follow.json["components"]
 
 
+async def test_play_attaches_a_clip_of_suggestion_n(bot: HappyClient, fake: FakeDiscord) -> None:
+    asked = command("recommend", emotion="joy")
+    feed(bot, asked)
+    await answered(fake, asked["id"])
+    offered = bot.core.store.last_offer(UserRef("discord", asked["member"]["user"]["id"]).key)
+
+    inter = command("play", number=2)
+    feed(bot, inter)
+    reqs = await answered(fake, inter["id"])
+    (follow,) = followups(reqs, inter["id"])
+    ((field, filename, data),) = follow.files
+    assert (field, filename) == ("files[0]", f"{offered[1]}.mp3")
+    assert data[:3] == b"ID3" or (data[0] == 0xFF and data[1] & 0xE0 == 0xE0)  # an MP3
+    assert follow.json["content"].startswith("🎵 ") and not follow.json.get("flags", 0) & EPHEMERAL
+
+
 async def test_compose_attaches_the_melody(bot: HappyClient, fake: FakeDiscord) -> None:
     inter = command("compose", emotion="joy")
     feed(bot, inter)
     reqs = await answered(fake, inter["id"])
     (follow,) = followups(reqs, inter["id"])
-    if bot.core.c.composer is None:
+    if bot.core.components.composer is None:
         assert "Composing isn't available" in follow.json["content"]
         return
     ((field, filename, data),) = follow.files
@@ -168,12 +185,13 @@ async def test_sync_is_owner_only_and_publishes_globally(bot: HappyClient, fake:
         "lang",
         "listen",
         "mood",
+        "play",
         "recommend",
         "similar",
         "sync",
         "voice",
     ]
-    assert "Synced 10 commands globally" in followups(reqs, allowed["id"])[0].json["content"]
+    assert "Synced 11 commands globally" in followups(reqs, allowed["id"])[0].json["content"]
 
 
 async def test_a_failing_command_is_logged_without_the_token_and_answered_ephemerally(

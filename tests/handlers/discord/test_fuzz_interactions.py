@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from bot.core import NOT_OFFERED
+from bot.texts import NOT_OFFERED
 from bot.types import LANG_SETTINGS, REPLY_MODES, Event, UserMessage, UserRef
 from config import EMOTIONS
 from handlers.discord_parts.buttons import EXPIRED, NOT_YOURS, STALE, ButtonKey, TrackButton
@@ -137,7 +137,7 @@ def _wrong_template(key: ButtonKey) -> st.SearchStrategy[str]:
 
 @pytest.fixture
 async def suggestion(bot: HappyClient, fake: FakeDiscord) -> dict[str, Any]:
-    """Mina's five tracks in a DM: the message (with its 15 buttons) as the fake API returned it."""
+    """Mina's five tracks in a DM: the message (with its 20 buttons) as the fake API returned it."""
     inter = command("recommend", dm=True, emotion="joy")
     feed(bot, inter)
     await answered(fake, inter["id"])
@@ -233,12 +233,14 @@ async def test_forged_presses_are_refused_clearly_and_never_acted_on(
     assert not _errors(caplog.records)
     if forgery == "never_offered":
         # Indistinguishable from a genuine press by the owner, so it reaches the core, which refuses it
-        # and records nothing. A pick is answered publicly (deferred before the core is asked), as a
-        # genuine pick would be; a like or dislike privately.
+        # and records nothing. A pick or a play is answered publicly (deferred before the core is
+        # asked), as a genuine one would be; a like or dislike privately.
         own = ButtonKey.parse(custom_id)
         assert own is not None
-        assert acted[calls_before:] == [("pick" if own.act == "p" else "feedback", own.track_id)]
-        assert callback.json["type"] == DEFERRED and _ephemeral(callback.json.get("data")) == (own.act != "p")
+        method = {"p": "pick", "a": "play"}.get(own.act, "feedback")
+        assert acted[calls_before:] == [(method, own.track_id)]
+        public = own.act in ("p", "a")
+        assert callback.json["type"] == DEFERRED and _ephemeral(callback.json.get("data")) == (not public)
         (answer,) = sent
         assert answer.json["content"] == f"⚠️ {NOT_OFFERED}" and not answer.json.get("components")
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.commands import COMMANDS
+from bot.commands import available
 from bot.core import DialogueCore
 from tests.handlers.telegram.conftest import USER, keyboard, message, press, with_keyboard
 from tests.handlers.telegram.fake_bot_api import FakeBotAPI
@@ -15,7 +15,11 @@ Start = Callable[..., Awaitable[DialogueCore]]
 async def test_full_conversation(fake: FakeBotAPI, start_bot: Start) -> None:
     await start_bot()
     menu = {c["command"] for c in fake.called("setMyCommands")[0].json("commands")}
-    assert {"start", "help", "voice", "lang", "mood", "compose"} <= menu == set(COMMANDS)
+    assert (
+        {"start", "help", "voice", "lang", "mood", "compose"}
+        <= menu
+        == {s.name for s in available("telegram")}
+    )
 
     await fake.push(message("private_start"))
     await fake.wait_for(lambda: len(fake.sent(USER)) == 1)

@@ -23,7 +23,7 @@ SENTENCE = "I feel exhausted after a long week at work"
 
 @pytest.fixture(scope="module")
 def stt(_shared_core: DialogueCore) -> Transcriber:
-    transcriber = _shared_core.c.transcriber
+    transcriber = _shared_core.components.transcriber
     assert transcriber is not None
     return transcriber
 
