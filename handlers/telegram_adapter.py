@@ -58,9 +58,10 @@ def build_application(
     return app
 
 
-def menu(*, admin: bool = False) -> list[BotCommand]:
-    """The command menu from the registry: the commands available on Telegram (admins': theirs too)."""
-    return [BotCommand(spec.name, spec.help_en[:256]) for spec in available("telegram", admin=admin)]
+def menu(*, admin: bool = False, lang: str = "en") -> list[BotCommand]:
+    """The command menu from the registry: the commands available on Telegram (admins': theirs too),
+    described in ``lang``."""
+    return [BotCommand(spec.name, spec.help(lang)[:256]) for spec in available("telegram", admin=admin)]
 
 
 def admin_chat_ids(ids: list[str]) -> list[int]:
@@ -74,8 +75,10 @@ def admin_chat_ids(ids: list[str]) -> list[int]:
 
 
 async def register_commands(bot: Bot, settings: Settings) -> None:
-    """The command menu; admins' private chats also list the admin commands."""
+    """The command menu (in Korean for users whose Telegram is in Korean); admins' private chats also
+    list the admin commands."""
     await bot.set_my_commands(menu())
+    await bot.set_my_commands(menu(lang="ko"), language_code="ko")
     with_admin = menu(admin=True)
     for chat_id in admin_chat_ids(settings.access.admin_ids):
         with contextlib.suppress(BadRequest, Forbidden):  # an admin who never opened the bot

@@ -161,6 +161,10 @@ class DialogueEngine:
         said_text = " ".join(conversation(request, lang))
         said, named = content_words(said_text), roles(said_text)
         advice_charge = 0.0 if asks_for_advice(request.text, lang) else ADVICE
+        # A plain-sounding follow-up in a conversation ("We were together for three years" after "I
+        # just got dumped") is no sign that the mood turned neutral: no emotion fit then.
+        follow_up = len(conversation(request, lang)) > 1
+        felt = "" if request.emotion == "neutral" and follow_up else request.emotion
         level = speech_level(request.text) if lang == "ko" else None
         best: tuple[float, int] | None = None
         for r in {*matched, *(int(x) for x in top_replies)}:
@@ -168,7 +172,7 @@ class DialogueEngine:
                 continue
             foreign = len(index.details[r] - said)
             score = float(rep_sim[r]) + CONTEXT_WEIGHT[lang] * matched.get(r, 0.0)
-            score += emotion_fit(request.emotion, index.reply_emotion[r])
+            score += emotion_fit(felt, index.reply_emotion[r])
             score += SOURCE_PRIOR.get(index.reply_source[r], 0.0)
             score -= DETAIL_PENALTY * min(foreign, MAX_DETAILS)
             conflicts, strangers = role_mismatch(index.roles[r], named)

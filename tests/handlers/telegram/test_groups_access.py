@@ -50,7 +50,7 @@ async def test_allow_list_admin_menu_and_rate_limit(fake: FakeBotAPI, start_bot:
         access={"allowed_ids": ["telegram:5100000002"], "admin_ids": [f"telegram:{USER}"]},
         limits={"user_messages_per_minute": 2},
     )
-    await fake.wait_for(lambda: len(fake.called("setMyCommands")) == 2)
+    await fake.wait_for(lambda: len(fake.called("setMyCommands")) == 3)
     scoped = [c for c in fake.called("setMyCommands") if "scope" in c.params]
     assert scoped and scoped[0].json("scope") == {"type": "chat", "chat_id": USER}
     assert "reindex" in {c["command"] for c in scoped[0].json("commands")}

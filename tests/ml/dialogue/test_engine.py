@@ -64,6 +64,16 @@ def test_the_earlier_turn_shapes_the_reply(engine: DialogueEngine) -> None:
     assert alone.text != after.text or alone.score != after.score
 
 
+def test_a_plain_follow_up_keeps_the_conversations_mood(engine: DialogueEngine) -> None:
+    # "We were together for three years" reads neutral alone; after "I just got dumped" a cheerful
+    # neutral reply ("It's a date! See you tomorrow…") is wrong, so neutral replies get no bonus then.
+    index = engine.indexes["en"]
+    label = dict(zip(index.replies, index.reply_emotion, strict=True))
+    history = ("I just got dumped", "Oh no, I'm so sorry. What happened?")
+    choice = engine.respond([ReplyRequest("We were together for three years", "neutral", "en", history)])[0]
+    assert label[choice.text] != "neutral", choice.text
+
+
 @pytest.mark.parametrize(
     "text", ["", "   ", "😀😀😀", "x" * 10_000, "hello 안녕 mixed", "?!?!", "\u200b", "ㅋㅋㅋㅋ", "12345"]
 )
