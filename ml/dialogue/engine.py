@@ -4,7 +4,8 @@ For each message the engine encodes the conversation (the message and up to two 
 the reply's language) and the message alone, takes the replies to the indexed messages nearest to
 this one and the replies the ranker rates highest for the conversation, and scores each candidate:
 
-    ranker cosine (conversation, reply) + w x nearest answered message's cosine
+    ranker cosine (conversation, reply) + w x nearest answered message's cosine (for a follow-up,
+    plus 0.5 x the cosine of the turns they follow)
     + emotion fit + source prior − 0.05 x the details (uncommon content words) of a written
     reply that this conversation does not mention (at most 4) − a charge for each person or pet
     the reply names and the conversation does not (heavy when the conversation names another of
@@ -47,6 +48,7 @@ TOP_K = 40
 # than its message retrieval, the English MiniLM ranker the reverse (chosen by reading replies).
 CONTEXT_WEIGHT: dict[Lang, float] = {"en": 0.25, "ko": 1.0}
 EMOTION_FIT = 0.1
+FOLLOW_UP = 0.5  # for a follow-up: x cosine of its earlier turn with an indexed follow-up's earlier turn
 DETAIL_PENALTY = 0.05  # per detail of a written reply that this conversation does not mention
 MAX_DETAILS = 4
 ROLE_CONFLICT = 0.3  # per person or pet of a kind the conversation names differently ("mum" for "dad")
@@ -136,21 +138,33 @@ class DialogueEngine:
                 continue
             convs = [conversation(requests[i], lang) for i in idx]
             alone = [row for row, c in enumerate(convs) if len(c) > 1]  # messages with earlier turns
-            vecs = self.encoders[lang].encode_contexts([*convs, *((convs[row][-1],) for row in alone)])
+            follow = [row for row, c in enumerate(convs) if len(c) >= 3]  # (user, bot, message)
+            vecs = self.encoders[lang].encode_contexts(
+                [*convs, *((convs[row][-1],) for row in alone), *((convs[row][-3],) for row in follow)]
+            )
             message_row = {row: len(convs) + n for n, row in enumerate(alone)}
+            earlier_row = {row: len(convs) + len(alone) + n for n, row in enumerate(follow)}
             for row, i in enumerate(idx):
-                out[i] = self._choose(requests[i], lang, vecs[row], vecs[message_row.get(row, row)])
+                earlier = vecs[earlier_row[row]] if row in earlier_row else None
+                out[i] = self._choose(requests[i], lang, vecs[row], vecs[message_row.get(row, row)], earlier)
         return [c for c in out if c is not None]
 
     def _choose(
-        self, request: ReplyRequest, lang: Lang, conv: np.ndarray, message: np.ndarray
+        self,
+        request: ReplyRequest,
+        lang: Lang,
+        conv: np.ndarray,
+        message: np.ndarray,
+        earlier: np.ndarray | None = None,
     ) -> ReplyChoice:
         """The best candidate: replies the ranker rates for the conversation, and replies to the
-        indexed messages nearest to this one."""
+        indexed messages nearest to this one (a follow-up's also by the message it follows)."""
         index = self.indexes[lang]
         if len(index) == 0:
             return ReplyChoice(FALLBACK[lang], "retrieved", 0.0, lang, needs_generator=True)
         ctx_sim = index.message_similarity(request.text, message)
+        if earlier is not None and len(index.earlier_vecs) == len(ctx_sim):
+            ctx_sim = ctx_sim + FOLLOW_UP * (index.earlier_vecs @ earlier)
         matched: dict[int, float] = {}
         for p in np.argpartition(-ctx_sim, min(TOP_K, len(ctx_sim) - 1))[:TOP_K]:
             r = int(index.pair_reply[p])

@@ -39,7 +39,7 @@ from ml.lang import Lang, detect_lang
 
 log = logging.getLogger(__name__)
 INDEX_SOURCES = ("companion", "personality_chat", "chatterbot", "korean_chatbot")
-FORMAT = 3
+FORMAT = 4
 COMMON_WORDS = 400  # the most frequent written-reply words are not details ("sounds", "good")
 
 
@@ -55,6 +55,9 @@ class LangIndex:
     pair_reply: np.ndarray  # (pairs,) index into replies
     context_vecs: np.ndarray  # (pairs, dim) float32, unit: the answered message alone
     reply_vecs: np.ndarray  # (replies, dim) float32, unit
+    # (pairs, dim) float32: the user's turn before the answered message (unit), zeros when the pair
+    # has none; a follow-up is matched by both its message and the message it follows.
+    earlier_vecs: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))
     lexical: Any = field(default=None, init=False, repr=False)  # (vectorizer, matrix) for Korean
 
     def __post_init__(self) -> None:
@@ -213,9 +216,14 @@ def build(encoder: PairEncoder, pairs: Sequence[DialoguePair], lang: Lang, batch
         [encoder.encode_replies(texts[i : i + batch]) for i in range(0, len(texts), batch)]
         or [np.zeros((0, 1), np.float32)]
     )
+    earlier_rows = [i for i, c in enumerate(contexts) if len(c) >= 3]  # (…, user, bot, message)
+    earlier = np.zeros((len(contexts), ctx.shape[1]), dtype=np.float32)
+    for start in range(0, len(earlier_rows), batch):
+        rows = earlier_rows[start : start + batch]
+        earlier[rows] = encoder.encode_contexts([(contexts[i][-3],) for i in rows])
     messages = [c[-1] for c in contexts]
     return LangIndex(
-        lang, texts, sources, emotions, messages, np.asarray(pair_reply, dtype=np.int64), ctx, rep
+        lang, texts, sources, emotions, messages, np.asarray(pair_reply, dtype=np.int64), ctx, rep, earlier
     )
 
 
@@ -227,6 +235,7 @@ def save(index: LangIndex, directory: Path) -> None:
         pair_reply=index.pair_reply,
         context_vecs=index.context_vecs.astype(np.float16),
         reply_vecs=index.reply_vecs.astype(np.float16),
+        earlier_vecs=index.earlier_vecs.astype(np.float16),
     )
     meta = {
         "format": FORMAT,
@@ -253,6 +262,7 @@ def load(directory: Path, lang: Lang) -> LangIndex:
             z["pair_reply"],
             z["context_vecs"].astype(np.float32),
             z["reply_vecs"].astype(np.float32),
+            z["earlier_vecs"].astype(np.float32),
         )
 
 
