@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ml.stt.errors import TranscriptionError
-from ml.stt.testset import RATE, Item, build, half, load, speak
+from ml.stt.testset import RATE, Item, half, plan, ready, speak
 from ml.stt.transcriber import Transcriber, Transcript
 
 TEN_SECONDS = (
@@ -126,7 +126,7 @@ def run(settings: Any, data_dir: Path, runs: int = 10, quick: bool = False, prog
     report.add("memory added, both models", f"{rss_mb() - base_rss:.0f} MB", mb=rss_mb() - base_rss)
 
     folder = data_dir / "stt-testset"
-    items = load(folder) if (folder / "manifest.jsonl").is_file() else build(folder)
+    items = ready(folder, plan("en") + plan("ko"))
     if quick:
         items = [i for n, i in enumerate(items) if n % 3 == 0]
     _english(report, tr, folder, [i for i in items if i.lang == "en"])

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FALLBACK = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # Whisper's temperature fallback schedule
-PAD_S = 0.4  # silence added at both ends: faster-whisper's VAD keeps this much around speech too
+PADS_S = (0.2, 0.4, 0.6, 1.0)  # silence added at both ends, tried (0.4 s: what faster-whisper's VAD
+# keeps around speech)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +36,18 @@ class Decoding:
         }
 
 
+def padded(beam_size: int, pad_s: float) -> Decoding:
+    name = "greedy" if beam_size == 1 else f"beam {beam_size}"
+    return Decoding(f"{name}, padded {pad_s:g} s", beam_size=beam_size, pad_s=pad_s)
+
+
 GREEDY = Decoding("greedy")
-BEAM5_PADDED = Decoding("beam 5, padded", beam_size=5, pad_s=PAD_S)
 CANDIDATES = (
     GREEDY,
     Decoding("beam 5", beam_size=5),
-    Decoding("greedy, padded", pad_s=PAD_S),
-    BEAM5_PADDED,
+    padded(1, 0.4),
+    padded(5, 0.4),
+    *(padded(5, pad) for pad in PADS_S if pad != 0.4),
     Decoding("beam 5 + fallback", beam_size=5, temperatures=FALLBACK),
     Decoding("greedy, no VAD", vad_filter=False),
     Decoding("greedy, timestamps", without_timestamps=False),
@@ -54,7 +60,7 @@ CANDIDATES = (
         without_timestamps=False,
     ),
 )
-DEPLOYED = {"english": BEAM5_PADDED, "multilingual": GREEDY}
+DEPLOYED = {"english": padded(5, 0.4), "multilingual": GREEDY}
 """What the bot uses per model. tiny.en's was chosen on the dev half of the English sentences
 (``happytalk bench stt-decoding``, ``MODEL_CARD.md``); base keeps greedy decoding, the setting its
 Korean figures and speed were measured with."""

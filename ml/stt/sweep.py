@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from ml.stt.bench import TEN_SECONDS, Report, _ogg, wer, wer_standard
 from ml.stt.decoding import CANDIDATES, GREEDY, Decoding
-from ml.stt.testset import EN_VOICES, RATE, Item, build, half, load, plan_voices, speak
+from ml.stt.testset import EN_VOICES, RATE, Item, half, plan, plan_voices, ready, speak
 from ml.stt.transcriber import Transcriber
 
 NOTE_TARGET_S = 2.0  # the p50 for a 10-second English note
@@ -80,7 +80,7 @@ def run(
     report = Report(progress=progress)
     base_tr = Transcriber(settings.speech, data_dir / "stt")
     folder = data_dir / "stt-testset"
-    everything = load(folder) if (folder / "manifest.jsonl").is_file() else build(folder)
+    everything = ready(folder, plan("en") + plan("ko"))
     items = [i for i in everything if i.lang == "en" and i.snr_db is None]
     audio = _audio(base_tr, folder, items)
     dev = [i for i in items if half(i.text) == "dev"]
@@ -158,7 +158,7 @@ def _voice_check(
     report: Report, base_tr: Transcriber, decoding: Decoding, folder: Path, models: tuple[str, ...]
 ) -> None:
     tr = base_tr.decoding_as(decoding)
-    items = load(folder) if (folder / "manifest.jsonl").is_file() else build(folder, items=plan_voices())
+    items = ready(folder, plan_voices())
     audio = _audio(tr, folder, items)
     for model in models:
         hyps, per_file = _hear_all(tr, model, audio, items)

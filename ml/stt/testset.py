@@ -21,7 +21,9 @@ import soxr  # type: ignore[import-untyped]
 
 HERE = Path(__file__).parent / "testset"
 RATE = 16_000
-EN_VOICES = ("en-us", "en-gb", "en-us+f3", "en-gb+m3", "en-us+f4")
+# "en" is espeak-ng's British English voice: "en-gb+m3" names the language and the variant is
+# dropped (espeak-ng 1.51 speaks it byte for byte as "en-gb"), "en+m3" is the male 3 variant
+EN_VOICES = ("en-us", "en-gb", "en-us+f3", "en+m3", "en-us+f4")
 EN_SPEEDS = (135, 160, 185)  # words per minute (espeak-ng's default is 175)
 EN_PITCHES = (35, 50, 65)  # 0-99, default 50
 KO_VOICES = ("ko", "ko+f3")
@@ -138,3 +140,11 @@ def build(out_dir: Path, seed: int = 19, items: list[Item] | None = None) -> lis
 def load(out_dir: Path) -> list[Item]:
     lines = (out_dir / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
     return [Item(**json.loads(line)) for line in lines if line]
+
+
+def ready(out_dir: Path, items: list[Item]) -> list[Item]:
+    """``items`` spoken into ``out_dir``: the files there when they are these items, else built anew
+    (a changed sentence or voice list rebuilds the set)."""
+    if (out_dir / "manifest.jsonl").is_file() and load(out_dir) == items:
+        return items
+    return build(out_dir, items=items)
