@@ -90,7 +90,7 @@ class Report:
             self.progress(self.rows[-1])
 
 
-def _hear(tr: Transcriber, path: Path, hint: str | None) -> tuple[str, str]:
+def _hear(tr: Transcriber, path: Path | bytes, hint: str | None) -> tuple[str, str]:
     """The text and the model; nothing heard (a refusal) counts as an empty transcript."""
     try:
         heard: Transcript = tr.transcribe(path, hint)
@@ -203,11 +203,13 @@ def _speed(report: Report, tr: Transcriber, runs: int) -> None:
     korean = speak(KOREAN_NOTE, "ko", 140, 50)
     knote = _ogg(korean)
     kseconds = korean.size / RATE
-    ktimes = _timed(lambda: tr.transcribe(knote, "ko"), max(3, runs // 2))
+    heard: list[str] = []
+    ktimes = _timed(lambda: heard.append(_hear(tr, knote, "ko")[0]), max(3, runs // 2))
     kp50 = statistics.median(ktimes)
     report.add(
         f"Korean note, {kseconds:.1f} s OGG/Opus, base",
-        f"p50 {kp50:.2f} s, real-time factor {kp50 / kseconds:.2f}",
+        f"p50 {kp50:.2f} s, real-time factor {kp50 / kseconds:.2f}, CER {cer([KOREAN_NOTE], heard[:1]):.0%}"
+        + ("" if heard[0] else " (nothing heard: every segment a decoding loop)"),
         p50_s=kp50,
         rtf=kp50 / kseconds,
     )
