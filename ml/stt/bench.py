@@ -9,9 +9,11 @@ a Korean note, model load times and the memory they add.
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ml.stt.errors import TranscriptionError
-from ml.stt.testset import RATE, Item, build, load, speak
+from ml.stt.testset import RATE, Item, half, plan, ready, speak
 from ml.stt.transcriber import Transcriber, Transcript
 
 TEN_SECONDS = (
@@ -38,9 +40,28 @@ def rss_mb() -> float:
 
 
 def wer(refs: list[str], hyps: list[str]) -> float:
+    """Raw word error rate: lower-cased words, punctuation removed, spellings as written."""
     import jiwer
 
     return float(jiwer.wer([_words(r) for r in refs], [_words(h) or "-" for h in hyps]))
+
+
+def wer_standard(refs: list[str], hyps: list[str]) -> float:
+    """Word error rate as Whisper results are reported: Whisper's English text normalizer
+    (``whisper-normalizer``: contractions, numbers, British to American spelling, punctuation) on
+    both sides."""
+    import jiwer
+
+    norm = _normalizer()
+    return float(jiwer.wer([norm(r) or "-" for r in refs], [norm(h) or "-" for h in hyps]))
+
+
+@functools.cache
+def _normalizer() -> Callable[[str], str]:
+    from whisper_normalizer.english import EnglishTextNormalizer
+
+    normalizer: Callable[[str], str] = EnglishTextNormalizer()
+    return normalizer
 
 
 def cer(refs: list[str], hyps: list[str]) -> float:
@@ -69,7 +90,7 @@ class Report:
             self.progress(self.rows[-1])
 
 
-def _hear(tr: Transcriber, path: Path, hint: str | None) -> tuple[str, str]:
+def _hear(tr: Transcriber, path: Path | bytes, hint: str | None) -> tuple[str, str]:
     """The text and the model; nothing heard (a refusal) counts as an empty transcript."""
     try:
         heard: Transcript = tr.transcribe(path, hint)
@@ -105,7 +126,7 @@ def run(settings: Any, data_dir: Path, runs: int = 10, quick: bool = False, prog
     report.add("memory added, both models", f"{rss_mb() - base_rss:.0f} MB", mb=rss_mb() - base_rss)
 
     folder = data_dir / "stt-testset"
-    items = load(folder) if (folder / "manifest.jsonl").is_file() else build(folder)
+    items = ready(folder, plan("en") + plan("ko"))
     if quick:
         items = [i for n, i in enumerate(items) if n % 3 == 0]
     _english(report, tr, folder, [i for i in items if i.lang == "en"])
@@ -123,13 +144,18 @@ def _english(report: Report, tr: Transcriber, folder: Path, items: list[Item]) -
         hyps.append(text)
         models.append(model)
     for condition, (refs, hyps, models) in by_condition.items():
-        score = wer(refs, hyps)
+        score, raw = wer_standard(refs, hyps), wer(refs, hyps)
         share = sum(m == "base" for m in models) / len(models)
+        halves = []
+        for name in ("dev", "test"):
+            pairs = [(r, h) for r, h in zip(refs, hyps, strict=True) if half(r) == name]
+            halves.append(f"{name} {wer_standard([r for r, _ in pairs], [h for _, h in pairs]):.1%}")
         report.add(
             f"English WER, {condition}",
-            f"{score:.1%} on {len(refs)} sentences (base asked for {share:.0%}, nothing heard in "
-            f"{models.count('none')})",
+            f"{score:.1%} standard ({raw:.1%} raw; {', '.join(halves)}) on {len(refs)} sentences "
+            f"(base asked for {share:.0%}, nothing heard in {models.count('none')})",
             wer=score,
+            wer_raw=raw,
             n=len(refs),
         )
 
@@ -177,11 +203,13 @@ def _speed(report: Report, tr: Transcriber, runs: int) -> None:
     korean = speak(KOREAN_NOTE, "ko", 140, 50)
     knote = _ogg(korean)
     kseconds = korean.size / RATE
-    ktimes = _timed(lambda: tr.transcribe(knote, "ko"), max(3, runs // 2))
+    heard: list[str] = []
+    ktimes = _timed(lambda: heard.append(_hear(tr, knote, "ko")[0]), max(3, runs // 2))
     kp50 = statistics.median(ktimes)
     report.add(
         f"Korean note, {kseconds:.1f} s OGG/Opus, base",
-        f"p50 {kp50:.2f} s, real-time factor {kp50 / kseconds:.2f}",
+        f"p50 {kp50:.2f} s, real-time factor {kp50 / kseconds:.2f}, CER {cer([KOREAN_NOTE], heard[:1]):.0%}"
+        + ("" if heard[0] else " (nothing heard: every segment a decoding loop)"),
         p50_s=kp50,
         rtf=kp50 / kseconds,
     )

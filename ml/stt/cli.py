@@ -53,9 +53,34 @@ def bench_stt(runs: int, quick: bool, json_mode: bool) -> None:
     click.echo(format_report(run(settings, settings.data_dir, runs, quick, show), json_mode))
 
 
+@click.command("stt-decoding")
+@click.option("-n", "--runs", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--voices",
+    default="",
+    help="Also hear every sentence in every espeak-ng voice with these models (e.g. tiny.en,base).",
+)
+@click.option("--json", "json_mode", is_flag=True, help="Print JSON rows instead of a table.")
+def bench_stt_decoding(runs: int, voices: str, json_mode: bool) -> None:
+    """Decoding settings and tiny.en against base on English: chosen on the dev half of the
+    sentences, reported on the test half, per espeak-ng voice."""
+    from config.cli import settings_or_exit
+    from ml.stt.bench import format_report
+    from ml.stt.sweep import MODELS, run
+
+    models = tuple(m.strip() for m in voices.split(",") if m.strip())
+    if unknown := [m for m in models if m not in MODELS]:
+        raise click.BadParameter(f"{', '.join(unknown)}: use tiny.en and/or base", param_hint="--voices")
+    settings = settings_or_exit()
+    show = None if json_mode else (lambda row: click.echo(f"{row['what']}: {row['figure']}", err=True))
+    click.echo(format_report(run(settings, settings.data_dir, runs, models, show), json_mode))
+
+
 def register(root: click.Group) -> None:
-    """Add ``transcribe`` to the root command and ``stt`` to ``bench``."""
+    """Add ``transcribe`` to the root command and ``stt`` and ``stt-decoding`` to ``bench``."""
     from config.cli import group
 
     root.add_command(transcribe)
-    group(root, "bench").add_command(bench_stt)
+    bench = group(root, "bench")
+    bench.add_command(bench_stt)
+    bench.add_command(bench_stt_decoding)

@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from ml.stt import weights
 from ml.stt.audio import RATE, decode
+from ml.stt.decoding import DEPLOYED, Decoding
 from ml.stt.errors import ModelMissing, NoSpeech, OtherLanguage
 
 if TYPE_CHECKING:
@@ -58,11 +59,18 @@ class _Heard:
 class Transcriber:
     """Thread-safe; construction is free, each model loads on first use."""
 
-    def __init__(self, settings: SpeechSettings, cache_dir: Path) -> None:
+    def __init__(self, settings: SpeechSettings, cache_dir: Path, decoding: Decoding | None = None) -> None:
         self.settings = settings
         self.cache_dir = cache_dir
+        self.decoding = decoding
         self._models: dict[str, WhisperModel] = {}
         self._locks = {"english": threading.Lock(), "multilingual": threading.Lock()}
+
+    def decoding_as(self, decoding: Decoding) -> Transcriber:
+        """The same loaded models, both decoding as ``decoding`` (benchmarks compare settings)."""
+        other = Transcriber(self.settings, self.cache_dir, decoding)
+        other._models, other._locks = self._models, self._locks
+        return other
 
     # ------------------------------------------------------------------ public
     def transcribe(
@@ -84,6 +92,12 @@ class Transcriber:
         s = self.settings
         return decode(data, max_seconds=s.stt_max_seconds, max_mb=s.stt_max_mb)
 
+    def hear(self, samples: npt.NDArray[np.float32], lang: str | None, which: str) -> str:
+        """One pass of one model (``english`` or ``multilingual``), no routing: the text, "" when
+        nothing was heard (benchmarks compare the models with it)."""
+        heard = _run(self._model(which), samples, lang, self._decoding(which))
+        return "" if heard.no_speech else heard.text
+
     def load(self, which: str = "english") -> float:
         """Load a model now (``english`` or ``multilingual``); returns the seconds it took (0 if loaded)."""
         start = time.perf_counter()
@@ -96,7 +110,7 @@ class Transcriber:
         english = self._model("english")
         if hint == "ko" or (not _english_only(english) and hint is None):
             return self._multilingual(samples, hint), self._name("multilingual")
-        first = _run(english, samples, "en")
+        first = _run(english, samples, "en", self._decoding("english"))
         if hint == "en" or (first.confidence >= UNSURE and first.text):
             return first, self._name("english")
         second = self._multilingual(samples, None)
@@ -106,16 +120,19 @@ class Transcriber:
 
     def _multilingual(self, samples: npt.NDArray[np.float32], hint: str | None) -> _Heard:
         model = self._model("multilingual")
-        heard = _run(model, samples, hint)
+        heard = _run(model, samples, hint, self._decoding("multilingual"))
         if heard.lang in LANGS or heard.no_speech:
             return heard
         probs = heard.lang_probs
         if probs.get(heard.lang, 0.0) >= OTHER_LANGUAGE:
             raise OtherLanguage(heard.lang)
         closest = max(LANGS, key=lambda lang: probs.get(lang, 0.0))
-        return _run(model, samples, closest)
+        return _run(model, samples, closest, self._decoding("multilingual"))
 
     # ------------------------------------------------------------------ models
+    def _decoding(self, which: str) -> Decoding:
+        return self.decoding or DEPLOYED[which]
+
     def _name(self, which: str) -> str:
         return self._weights(which).name
 
@@ -158,18 +175,15 @@ def _english_only(model: WhisperModel) -> bool:
     return not model.model.is_multilingual
 
 
-def _run(model: WhisperModel, samples: npt.NDArray[np.float32], lang: str | None) -> _Heard:
-    """One pass: greedy decoding at temperature 0, Silero VAD dropping silence, no conditioning on
-    earlier text."""
+def _run(
+    model: WhisperModel, samples: npt.NDArray[np.float32], lang: str | None, decoding: Decoding
+) -> _Heard:
+    """One pass decoding as ``decoding`` says (the bot's: :data:`~ml.stt.decoding.DEPLOYED`)."""
+    if decoding.pad_s > 0:
+        pad = np.zeros(int(decoding.pad_s * RATE), dtype=np.float32)
+        samples = np.concatenate([pad, samples, pad])
     segments, info = model.transcribe(
-        samples,
-        language=lang,
-        beam_size=1,
-        temperature=0.0,  # no fallback re-decoding at higher temperatures: bounded time on poor audio
-        vad_filter=True,
-        condition_on_previous_text=False,
-        without_timestamps=True,
-        no_speech_threshold=NO_SPEECH,
+        samples, language=lang, no_speech_threshold=NO_SPEECH, **decoding.kwargs()
     )
     texts: list[str] = []
     logprob, tokens, silent = 0.0, 0, True

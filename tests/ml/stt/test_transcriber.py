@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from bot.core import DialogueCore
 from ml.stt import NoSpeech, TooLarge, TooLong, Transcriber, TranscriptionError, Unreadable, weights
 from ml.stt.audio import RATE, decode
-from ml.stt.bench import wer
+from ml.stt.bench import wer, wer_standard
 
 Speak = Callable[..., bytes]
 SENTENCE = "I feel exhausted after a long week at work"
@@ -103,6 +103,14 @@ def test_weights_are_checked(tmp_path: Path) -> None:
     ]
     with pytest.raises(TranscriptionError, match="not a CTranslate2 Whisper directory"):
         weights.custom(tmp_path)
+
+
+def test_standard_wer_forgives_spelling_and_contractions_raw_wer_does_not() -> None:
+    refs = ["The new neighbours won't stop", "I started a new painting"]
+    hyps = ["the new neighbors will not stop.", "I started a new painting!"]
+    assert wer_standard(refs, hyps) == 0.0
+    assert wer(refs, hyps) == pytest.approx(3 / 10)
+    assert wer_standard(refs, ["", "I started a painting"]) == pytest.approx(7 / 11)
 
 
 def test_cli_transcribe_prints_json(speak: Speak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
