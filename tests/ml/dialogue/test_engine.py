@@ -131,8 +131,20 @@ def test_a_saved_reply_index_loads_back_without_a_rebuild(tmp_path: Path) -> Non
         np.array([0, 1]),
         np.eye(2, 4, dtype=np.float32),
         np.eye(2, 4, dtype=np.float32),
+        np.array([[0, 0, 0, 0], [0, 0, 1, 0]], dtype=np.float32),  # the second pair is a follow-up
     )
     save(index, tmp_path / "en")
     again = load(tmp_path / "en", "en")
     assert again.messages == index.messages and again.replies == index.replies
     assert np.array_equal(again.pair_reply, index.pair_reply)
+    assert np.array_equal(again.earlier_vecs, index.earlier_vecs)
+
+
+def test_follow_ups_are_indexed_with_the_turn_they_follow(engine: DialogueEngine) -> None:
+    """Each written follow-up keeps a vector of the user's turn before it; other pairs have none."""
+    import numpy as np
+
+    index = engine.indexes["en"]
+    has_earlier = np.abs(index.earlier_vecs).sum(axis=1) > 0
+    assert 0 < has_earlier.sum() < len(index.messages)
+    assert np.allclose(np.linalg.norm(index.earlier_vecs[has_earlier], axis=1), 1.0, atol=1e-3)
