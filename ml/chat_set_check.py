@@ -29,7 +29,7 @@ from ml.emotion import chat
 from ml.emotion.chat import COLUMNS, ChatMessage
 from ml.emotion.labels import LABELS
 from ml.lang import hangul_ratio
-from ml.written_tsv import WrittenSet, check_main, read_slice
+from ml.written_tsv import WrittenSet, check_main, read_checked
 
 TOPICS = (
     *("love", "family", "friends", "work", "school", "health", "money", "pets", "daily", "food"),
@@ -108,15 +108,8 @@ def merge(
     held-out message, are dropped; a seeded fifth of each language × label of the rest is held
     out. ``existing`` rows keep their split and are not returned.
     """
-    rows: list[ChatMessage] = list(existing)
-    dropped = []
-    for path in slices:
-        for m in read_slice(path, ChatMessage):
-            problems = row_problems(m)
-            if problems:
-                dropped.append(f"{m.id}: {'; '.join(problems)}")
-            else:
-                rows.append(m)
+    new, dropped = read_checked(slices, ChatMessage, row_problems)
+    rows: list[ChatMessage] = [*existing, *new]
     repeats = [
         (i, what, s) for i, what, s in near_duplicates(rows, _dialogue_heldout()) if i >= len(existing)
     ]

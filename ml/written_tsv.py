@@ -24,6 +24,22 @@ def read_slice(path: Path, row_type: type[Row]) -> list[Row]:
     return rows
 
 
+def read_checked(
+    slices: Sequence[Path], row_type: type[Row], problems_of: Callable[[Row], list[str]]
+) -> tuple[list[Row], list[str]]:
+    """The rows of writers' slices that pass ``problems_of``, and ``id: problems`` for the others."""
+    rows: list[Row] = []
+    dropped: list[str] = []
+    for path in slices:
+        for row in read_slice(path, row_type):
+            problems = problems_of(row)
+            if problems:
+                dropped.append(f"{row.id}: {'; '.join(problems)}")  # type: ignore[attr-defined]
+            else:
+                rows.append(row)
+    return rows, dropped
+
+
 def write(rows: Sequence[Any], columns: Sequence[str], path: Path) -> None:
     """A TSV with a ``columns`` header (fields hold no tabs or line breaks: :func:`read_slice`)."""
     lines = ["\t".join(columns), *("\t".join(astuple(r)) for r in rows)]

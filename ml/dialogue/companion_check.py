@@ -25,7 +25,7 @@ from ml.dialogue import companion
 from ml.dialogue.companion import COLUMNS, Exchange
 from ml.dialogue.safety import is_crisis, is_safe_reply
 from ml.lang import hangul_ratio
-from ml.written_tsv import WrittenSet, check_main, read_slice
+from ml.written_tsv import WrittenSet, check_main, read_checked
 
 TOPICS = (
     "love",
@@ -148,14 +148,8 @@ def merge(
     Rows that fail a check, or whose message duplicates an earlier one (``existing`` rows first),
     are dropped; the rest are split. ``existing`` rows keep their split and are not returned.
     """
-    rows, dropped = list(existing), []
-    for path in slices:
-        for ex in read_slice(path, Exchange):
-            problems = row_problems(ex)
-            if problems:
-                dropped.append(f"{ex.id}: {'; '.join(problems)}")
-            else:
-                rows.append(ex)
+    new, dropped = read_checked(slices, Exchange, row_problems)
+    rows = [*existing, *new]
     later = {b for _, b, _ in duplicates(rows)}
     dropped += [f"{rows[b].id}: duplicate message" for b in sorted(later) if b >= len(existing)]
     rows = [r for i, r in enumerate(rows) if i not in later and i >= len(existing)]

@@ -32,7 +32,7 @@ from config.settings import DialogueSettings
 from ml.dialogue.advice import asks_for_advice
 from ml.dialogue.encoder import PairEncoder, RankerLoadError, load_encoder
 from ml.dialogue.index import LangIndex, content_words, index_sources, open_index, usable
-from ml.dialogue.register import speech_level
+from ml.dialogue.register import other_level, speech_level
 from ml.dialogue.roles import role_mismatch, roles
 from ml.dialogue.safety import CRISIS_REPLY, is_crisis
 from ml.generate.request import ReplyRequest
@@ -172,13 +172,13 @@ class DialogueEngine:
         rep_sim = index.reply_vecs @ conv
         top_replies = np.argpartition(-rep_sim, min(TOP_K, len(rep_sim) - 1))[:TOP_K]
         recent = recent_bot_replies(request.history, self.settings.recent_replies)
-        said_text = " ".join(conversation(request, lang))
+        turns = conversation(request, lang)
+        said_text = " ".join(turns)
         said, named = content_words(said_text), roles(said_text)
         advice_charge = 0.0 if asks_for_advice(request.text, lang) else ADVICE
         # A plain-sounding follow-up in a conversation ("We were together for three years" after "I
         # just got dumped") is no sign that the mood turned neutral: no emotion fit then.
-        follow_up = len(conversation(request, lang)) > 1
-        felt = "" if request.emotion == "neutral" and follow_up else request.emotion
+        felt = "" if request.emotion == "neutral" and len(turns) > 1 else request.emotion
         level = speech_level(request.text) if lang == "ko" else None
         best: tuple[float, int] | None = None
         for r in {*matched, *(int(x) for x in top_replies)}:
@@ -192,8 +192,7 @@ class DialogueEngine:
             conflicts, strangers = role_mismatch(index.roles[r], named)
             score -= ROLE_CONFLICT * conflicts + ROLE_FOREIGN * strangers
             score -= advice_charge * index.advice[r]
-            if level is not None and index.levels[r] not in (None, level):
-                score -= REGISTER
+            score -= REGISTER * other_level(level, index.levels[r])
             if best is None or score > best[0]:
                 best = (score, r)
         if best is None:

@@ -32,7 +32,6 @@ def speech_level(text: str) -> Level | None:
     return "polite" if "polite" in levels else "plain"
 
 
-def level_mismatch(reply: str, message: str) -> bool:
-    """The reply is in the other speech level than the message (both readable)."""
-    said, answered = speech_level(message), speech_level(reply)
+def other_level(said: Level | None, answered: Level | None) -> bool:
+    """A reply at ``answered`` is in the other speech level than a message at ``said`` (both read)."""
     return said is not None and answered is not None and said != answered

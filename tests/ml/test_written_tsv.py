@@ -26,3 +26,46 @@ def vars_of(row: object) -> list[str]:
     from dataclasses import astuple
 
     return list(astuple(row))  # type: ignore[call-overload]
+
+
+def test_read_checked_keeps_passing_rows_and_names_the_others(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from ml.dialogue.companion_check import row_problems
+    from ml.written_tsv import read_checked
+
+    good = companion.load("train")[0]
+    bad = replace(good, id="en-x-0001", reply="Congrats [NAME]!")  # a placeholder
+    slice_file = tmp_path / "slice.tsv"
+    slice_file.write_text("\n".join("\t".join(vars_of(r)) for r in (good, bad)), encoding="utf-8")
+    rows, dropped = read_checked([slice_file], companion.Exchange, row_problems)
+    assert rows == [good]
+    assert len(dropped) == 1 and dropped[0].startswith("en-x-0001: ")
+
+
+def test_merge_keeps_a_shared_reply_in_one_split(tmp_path: Path) -> None:
+    """Round 3's groups (three messages, one reply) are held out or kept whole."""
+    from dataclasses import replace
+
+    from ml.dialogue.companion_check import merge
+
+    base = companion.load("train")[0]
+    lines = []
+    for g in range(40):
+        for k, text in enumerate(
+            ("my boss yelled at me", "boss shouted at me in front of everyone", "got yelled at by my manager")
+        ):
+            row = replace(
+                base,
+                id=f"en-gt-{g:04d}-{'abc'[k]}",
+                prev_user="",
+                prev_bot="",
+                message=f"{text} ({g} {k})",
+                reply=f"Being yelled at like that stings, number {g}.",
+            )
+            lines.append("\t".join(vars_of(row)))
+    slice_file = tmp_path / "slice.tsv"
+    slice_file.write_text("\n".join(lines), encoding="utf-8")
+    train, held, _ = merge([slice_file])
+    assert held and train
+    assert not {r.reply for r in train} & {r.reply for r in held}

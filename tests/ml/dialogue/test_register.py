@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ml.dialogue.engine import DialogueEngine
-from ml.dialogue.register import level_mismatch, speech_level
+from ml.dialogue.register import other_level, speech_level
 from ml.generate import ReplyRequest
 
 
@@ -28,9 +28,10 @@ def test_speech_level(text: str, level: str | None) -> None:
 
 
 def test_mismatch_needs_both_levels() -> None:
-    assert level_mismatch("약은 좀 드셨어요?", "머리가 아파")
-    assert not level_mismatch("약은 좀 먹었어?", "머리가 아파")
-    assert not level_mismatch("ㅋㅋㅋ", "머리가 아파")
+    said = speech_level("머리가 아파")
+    assert other_level(said, speech_level("약은 좀 드셨어요?"))
+    assert not other_level(said, speech_level("약은 좀 먹었어?"))
+    assert not other_level(said, speech_level("ㅋㅋㅋ"))
 
 
 def test_the_engine_answers_in_the_message_level(engine: DialogueEngine) -> None:
